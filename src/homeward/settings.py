@@ -1,0 +1,47 @@
+"""Typed settings, read from the environment once, by the composition root only."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///homeward.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where the workspace lives.
+
+    ``HOMEWARD_DATABASE_URL``: the database (default ``sqlite:///homeward.db``; PostgreSQL as
+    ``postgresql+psycopg://user@host/db``). ``HOMEWARD_WORKSPACE``: the folder for keys,
+    models and exports (default: the current folder).
+    """
+
+    database_url: str = DEFAULT_DATABASE_URL
+    workspace: Path = Path(".")
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.workspace / "keys"
+
+    @property
+    def model_path(self) -> Path:
+        return self.workspace / "match-model.json"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            database_url=env.get("HOMEWARD_DATABASE_URL", DEFAULT_DATABASE_URL),
+            workspace=Path(env.get("HOMEWARD_WORKSPACE", ".")),
+        )
+
+    def for_workspace(self, folder: Path) -> Settings:
+        """The same settings for a workspace folder with its own SQLite file, unless a
+        database URL was set explicitly in the environment."""
+        url = self.database_url
+        if url == DEFAULT_DATABASE_URL:
+            url = f"sqlite:///{folder / 'homeward.db'}"
+        return replace(self, database_url=url, workspace=folder)
