@@ -14,8 +14,8 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 __all__ = [
-    "HASH_SIZE",
     "EMPTY_ROOT",
+    "HASH_SIZE",
     "CompactRange",
     "NodeId",
     "ProofError",
@@ -63,8 +63,8 @@ class CompactRange:
     """
 
     def __init__(self, size: int = 0, hashes: Sequence[bytes] = ()) -> None:
-        if len(hashes) != bin(size).count("1"):
-            raise ValueError(f"a range of size {size} needs {bin(size).count('1')} hashes")
+        if len(hashes) != size.bit_count():
+            raise ValueError(f"a range of size {size} needs {size.bit_count()} hashes")
         self.size = size
         self.hashes = list(hashes)
 

@@ -66,14 +66,22 @@ def test_every_vector_directory_is_found() -> None:
     assert len(_files("consistency")) > 50
 
 
-@pytest.mark.parametrize("path", _files("inclusion"), ids=lambda p: str(p.relative_to(VECTORS)))
-def test_inclusion_vector_is_accepted_or_rejected_as_the_vector_says(path: Path) -> None:
+@pytest.mark.parametrize(
+    "path", _files("inclusion"), ids=lambda p: str(p.relative_to(VECTORS))
+)
+def test_inclusion_vector_is_accepted_or_rejected_as_the_vector_says(
+    path: Path,
+) -> None:
     case = _load(path)
     proof = [_b64(p) for p in case["proof"] or []]
 
     def run() -> None:
         verify_inclusion(
-            _b64(case["leafHash"]), case["leafIdx"], case["treeSize"], proof, _b64(case["root"])
+            _b64(case["leafHash"]),
+            case["leafIdx"],
+            case["treeSize"],
+            proof,
+            _b64(case["root"]),
         )
 
     if case["wantErr"]:
@@ -86,13 +94,19 @@ def test_inclusion_vector_is_accepted_or_rejected_as_the_vector_says(path: Path)
 @pytest.mark.parametrize(
     "path", _files("consistency"), ids=lambda p: str(p.relative_to(VECTORS))
 )
-def test_consistency_vector_is_accepted_or_rejected_as_the_vector_says(path: Path) -> None:
+def test_consistency_vector_is_accepted_or_rejected_as_the_vector_says(
+    path: Path,
+) -> None:
     case = _load(path)
     proof = [_b64(p) for p in case["proof"] or []]
 
     def run() -> None:
         verify_consistency(
-            case["size1"], case["size2"], proof, _b64(case["root1"]), _b64(case["root2"])
+            case["size1"],
+            case["size2"],
+            proof,
+            _b64(case["root1"]),
+            _b64(case["root2"]),
         )
 
     if case["wantErr"]:
@@ -104,7 +118,10 @@ def test_consistency_vector_is_accepted_or_rejected_as_the_vector_says(path: Pat
 
 @pytest.mark.parametrize("n", range(1, 9))
 def test_known_answer_root_matches_for_the_first_n_leaves(n: int) -> None:
-    assert root_of(leaf_hash(leaf) for leaf in KNOWN_LEAVES[:n]).hex() == KNOWN_ROOTS[n - 1]
+    assert (
+        root_of(leaf_hash(leaf) for leaf in KNOWN_LEAVES[:n]).hex()
+        == KNOWN_ROOTS[n - 1]
+    )
 
 
 def _store(leaves: list[bytes]) -> dict[tuple[int, int], bytes]:
