@@ -1,0 +1,192 @@
+"""Normalise a person's names for matching, keeping every original spelling.
+
+``normalise_name`` describes one spelling (script, language, display Latin form, folded and
+phonetic keys); ``match_features`` turns a whole ``PersonRecord`` into the flat row the
+linkage engine compares.
+
+>>> n = normalise_name("Мар'яна")
+>>> n.script, n.language, n.display, n.folded
+('cyrillic', 'uk', 'Mariana', 'mariana')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import iuliia  # type: ignore[import-untyped]
+from translitua import UkrainianKMU, translit
+
+from homeward.domain.person import PersonRecord
+from homeward.matching.fold import (
+    CYRILLIC,
+    EMPTY,
+    MIXED,
+    OTHER,
+    clean,
+    detect_script,
+    fix_lookalikes,
+    fold,
+    phonetic,
+)
+from homeward.matching.names import (
+    given_key,
+    in_given_tables,
+    patronymic_key,
+    surname_key,
+)
+from homeward.matching.tables import given_names
+
+UK = "uk"
+RU = "ru"
+UNCOVERED_SCRIPT = "uncovered_script"
+LOOKALIKES_FIXED = "lookalikes_fixed"
+
+_UK_ONLY = set("іїєґ'’ʼ")
+_RU_ONLY = set("ыэёъ")
+_CODE = re.compile(r"[^0-9A-ZА-ЯЁІЇЄҐ]+")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedName:
+    """One spelling of a name and what homeward derives from it."""
+
+    original: str
+    script: str
+    language: str | None
+    display: str
+    folded: str
+    phonetic: str
+
+
+def _table_language(word: str) -> str | None:
+    uk = {n.uk.lower() for n in given_names()}
+    ru = {n.ru.lower() for n in given_names()}
+    if word in uk and word not in ru:
+        return UK
+    if word in ru and word not in uk:
+        return RU
+    return None
+
+
+def detect_language(text: str) -> str | None:
+    """``uk`` or ``ru`` for Cyrillic text (by letters, then by the name tables), else None."""
+    lowered = clean(text)
+    if detect_script(lowered) not in (CYRILLIC, MIXED):
+        return None
+    letters = set(lowered)
+    if letters & _UK_ONLY:
+        return UK
+    if letters & _RU_ONLY:
+        return RU
+    for word in lowered.split():
+        found = _table_language(word)
+        if found:
+            return found
+    return UK if "и" not in letters else RU
+
+
+def display_latin(text: str, language: str | None) -> str:
+    """The Latin form shown to people: KMU 2010 for Ukrainian, iuliia Wikipedia for Russian."""
+    fixed = fix_lookalikes(unicodedata.normalize("NFKC", text))
+    if detect_script(fixed) not in (CYRILLIC, MIXED):
+        return text
+    if language == RU:
+        return str(iuliia.WIKIPEDIA.translate(fixed))
+    return str(translit(fixed, UkrainianKMU))
+
+
+@lru_cache(maxsize=1 << 16)
+def normalise_name(text: str) -> NormalisedName:
+    script = detect_script(text)
+    language = detect_language(text)
+    folded = fold(text)
+    return NormalisedName(
+        original=text,
+        script=script,
+        language=language,
+        display=display_latin(text, language),
+        folded=folded,
+        phonetic=phonetic(folded),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MatchFeatures:
+    """The flat row the linkage engine compares; names keep their originals alongside."""
+
+    unique_id: str
+    given_name: str
+    surname: str
+    patronymic: str | None
+    given_key: str | None
+    given_fold: str | None
+    given_phon: str | None
+    surname_key: str | None
+    surname_fold: str | None
+    surname_phon: str | None
+    patronymic_key: str | None
+    dob: str | None
+    dob_y: int | None
+    dob_m: int | None
+    dob_d: int | None
+    service_number: str | None
+    unit: str | None
+    document_number: str | None
+    flags: str
+
+
+def _code(text: str | None) -> str | None:
+    if not text:
+        return None
+    value = _CODE.sub("", text.upper())
+    return value or None
+
+
+def _nonempty(text: str) -> str | None:
+    return text or None
+
+
+def match_features(record: PersonRecord) -> MatchFeatures:
+    """Everything the engine needs from one record; names in uncovered scripts are flagged."""
+    sex = record.sex.value if record.sex is not None else None
+    flags: list[str] = []
+    for value in (record.surname, record.given_name, record.patronymic or ""):
+        script = detect_script(value)
+        if script == OTHER:
+            flags.append(UNCOVERED_SCRIPT)
+        elif script == MIXED:
+            flags.append(LOOKALIKES_FIXED)
+    given_folded = fold(record.given_name)
+    surname_folded = fold(record.surname)
+    skey = surname_key(record.surname)
+    dob = record.date_of_birth
+    unit = fold(record.unit) if record.unit else ""
+    if (
+        not in_given_tables(record.given_name)
+        and detect_script(record.given_name) != EMPTY
+    ):
+        flags.append("given_name_not_in_tables")
+    return MatchFeatures(
+        unique_id=record.record_id,
+        given_name=record.given_name,
+        surname=record.surname,
+        patronymic=record.patronymic,
+        given_key=_nonempty(given_key(record.given_name, sex)),
+        given_fold=_nonempty(given_folded),
+        given_phon=_nonempty(phonetic(given_folded)),
+        surname_key=_nonempty(skey),
+        surname_fold=_nonempty(surname_folded),
+        surname_phon=_nonempty(phonetic(skey)),
+        patronymic_key=_nonempty(patronymic_key(record.patronymic or "")),
+        dob=str(dob) if dob is not None and dob.is_full else None,
+        dob_y=dob.year if dob is not None else None,
+        dob_m=dob.month if dob is not None else None,
+        dob_d=dob.day if dob is not None else None,
+        service_number=_code(record.service_number),
+        unit=_nonempty(unit),
+        document_number=_code(record.document_number),
+        flags=",".join(sorted(set(flags))),
+    )
