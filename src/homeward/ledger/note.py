@@ -141,7 +141,7 @@ class VerifierKey:
             raise SignatureError(f"signature by {self.name} has the wrong length")
         try:
             Ed25519PublicKey.from_public_bytes(self.public).verify(sig, message)
-        except InvalidSignature as exc:
+        except (InvalidSignature, ValueError) as exc:
             raise SignatureError(f"signature by {self.name} does not verify") from exc
         return timestamp
 

@@ -1,0 +1,254 @@
+"""SQLAlchemy persistence for the ledger: one append is one transaction that writes the
+leaves, every perfect subtree they complete, and the new head size together, so a crash
+leaves either all of it or none of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+
+from homeward.adapters.tables_ledger import (
+    ledger_checkpoints,
+    ledger_cosigners,
+    ledger_entries,
+    ledger_head,
+    ledger_nodes,
+    ledger_person_keys,
+)
+from homeward.ledger.cosign import CosignerState
+from homeward.ledger.merkle import CompactRange, NodeId, leaf_hash, perfect_nodes
+
+__all__ = ["ConcurrentAppendError", "LedgerStore", "StoredCheckpoint"]
+
+_HEAD_ID = 1
+
+
+class ConcurrentAppendError(RuntimeError):
+    """Another writer appended between reading and updating the head."""
+
+
+class StoredCheckpoint:
+    __slots__ = ("note", "root", "size")
+
+    def __init__(self, size: int, root: bytes, note: str) -> None:
+        self.size, self.root, self.note = size, root, note
+
+
+class LedgerStore:
+    """Ledger rows on one connection; the caller owns the transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -- tree ---------------------------------------------------------------------------
+    def size(self) -> int:
+        value = self.conn.execute(
+            select(ledger_head.c.size).where(ledger_head.c.id == _HEAD_ID)
+        ).scalar()
+        return int(value or 0)
+
+    def _lock_head(self) -> int:
+        query = (
+            select(ledger_head.c.size)
+            .where(ledger_head.c.id == _HEAD_ID)
+            .with_for_update()
+        )
+        value = self.conn.execute(query).scalar()
+        if value is None:
+            self.conn.execute(insert(ledger_head).values(id=_HEAD_ID, size=0))
+            return 0
+        return int(value)
+
+    def fetch_nodes(self, ids: Sequence[NodeId]) -> dict[NodeId, bytes]:
+        """Perfect subtree hashes by (level, index); level 0 reads the leaf hashes."""
+        by_level: dict[int, list[int]] = {}
+        for level, index in ids:
+            by_level.setdefault(level, []).append(index)
+        found: dict[NodeId, bytes] = {}
+        leaves = by_level.pop(0, None)
+        if leaves:
+            rows = self.conn.execute(
+                select(ledger_entries.c.idx, ledger_entries.c.leaf_hash).where(
+                    ledger_entries.c.idx.in_(leaves)
+                )
+            )
+            found.update({(0, int(i)): bytes(h) for i, h in rows})
+        if by_level:
+            clause = or_(
+                *(
+                    and_(ledger_nodes.c.level == level, ledger_nodes.c.idx.in_(indexes))
+                    for level, indexes in by_level.items()
+                )
+            )
+            node_rows = self.conn.execute(
+                select(
+                    ledger_nodes.c.level, ledger_nodes.c.idx, ledger_nodes.c.hash
+                ).where(clause)
+            )
+            found.update({(int(lv), int(i)): bytes(h) for lv, i, h in node_rows})
+        return found
+
+    def frontier(self, size: int) -> CompactRange:
+        ids = CompactRange.frontier_ids(size)
+        nodes = self.fetch_nodes(ids)
+        missing = [node for node in ids if node not in nodes]
+        if missing:
+            raise LookupError(
+                f"ledger lacks the frontier nodes {missing} at size {size}"
+            )
+        return CompactRange(size, [nodes[node] for node in ids])
+
+    def root(self, size: int) -> bytes:
+        """The root hash of the first ``size`` leaves."""
+        ids = perfect_nodes(0, size)
+        return CompactRange(size, [self.fetch_nodes(ids)[n] for n in ids]).root()
+
+    def append(self, leaves: Sequence[bytes]) -> int:
+        """Append ``leaves`` and their completed subtrees; return the first new index."""
+        first = self._lock_head()
+        frontier = self.frontier(first)
+        entries: list[dict[str, Any]] = []
+        nodes: list[dict[str, Any]] = []
+        for offset, leaf in enumerate(leaves):
+            hashed = leaf_hash(leaf)
+            entries.append({"idx": first + offset, "leaf": leaf, "leaf_hash": hashed})
+            for (level, index), value in frontier.append(hashed):
+                nodes.append({"level": level, "idx": index, "hash": value})
+        if entries:
+            self.conn.execute(insert(ledger_entries), entries)
+        if nodes:
+            self.conn.execute(insert(ledger_nodes), nodes)
+        moved = self.conn.execute(
+            update(ledger_head)
+            .where(ledger_head.c.id == _HEAD_ID, ledger_head.c.size == first)
+            .values(size=first + len(entries))
+        )
+        if moved.rowcount != 1:
+            raise ConcurrentAppendError("the ledger grew during this append; retry")
+        return first
+
+    def leaf(self, index: int) -> bytes | None:
+        value = self.conn.execute(
+            select(ledger_entries.c.leaf).where(ledger_entries.c.idx == index)
+        ).scalar()
+        return None if value is None else bytes(value)
+
+    def iter_leaves(
+        self, size: int, batch: int = 20_000
+    ) -> Iterator[tuple[int, bytes]]:
+        """Leaves 0..size-1 in order, fetched in keyset pages."""
+        start = 0
+        while start < size:
+            rows = self.conn.execute(
+                select(ledger_entries.c.idx, ledger_entries.c.leaf)
+                .where(
+                    ledger_entries.c.idx >= start,
+                    ledger_entries.c.idx < min(size, start + batch),
+                )
+                .order_by(ledger_entries.c.idx)
+            ).all()
+            for idx, leaf in rows:
+                yield int(idx), bytes(leaf)
+            start += batch
+
+    def count_entries(self) -> int:
+        return int(
+            self.conn.execute(
+                select(func.count()).select_from(ledger_entries)
+            ).scalar_one()
+        )
+
+    # -- checkpoints ----------------------------------------------------------------------
+    def _checkpoint(self, row: Any) -> StoredCheckpoint | None:
+        return (
+            None
+            if row is None
+            else StoredCheckpoint(int(row.size), bytes(row.root), row.note)
+        )
+
+    def latest_checkpoint(self) -> StoredCheckpoint | None:
+        query = (
+            select(ledger_checkpoints)
+            .order_by(ledger_checkpoints.c.size.desc())
+            .limit(1)
+        )
+        return self._checkpoint(self.conn.execute(query).first())
+
+    def checkpoint_covering(self, index: int) -> StoredCheckpoint | None:
+        """The latest checkpoint whose tree contains leaf ``index``."""
+        query = (
+            select(ledger_checkpoints)
+            .where(ledger_checkpoints.c.size > index)
+            .order_by(ledger_checkpoints.c.size.desc())
+            .limit(1)
+        )
+        return self._checkpoint(self.conn.execute(query).first())
+
+    def checkpoint_at(self, size: int) -> StoredCheckpoint | None:
+        query = select(ledger_checkpoints).where(ledger_checkpoints.c.size == size)
+        return self._checkpoint(self.conn.execute(query).first())
+
+    def save_checkpoint(self, size: int, root: bytes, note: str, at: datetime) -> None:
+        self.conn.execute(
+            insert(ledger_checkpoints).values(
+                size=size, root=root, note=note, created_at=at
+            )
+        )
+
+    def replace_note(self, size: int, note: str) -> None:
+        self.conn.execute(
+            update(ledger_checkpoints)
+            .where(ledger_checkpoints.c.size == size)
+            .values(note=note)
+        )
+
+    def cosigner_state(self, name: str) -> CosignerState | None:
+        row = self.conn.execute(
+            select(ledger_cosigners.c.size, ledger_cosigners.c.root).where(
+                ledger_cosigners.c.name == name
+            )
+        ).first()
+        return None if row is None else CosignerState(int(row.size), bytes(row.root))
+
+    def set_cosigner_state(self, name: str, state: CosignerState) -> None:
+        moved = self.conn.execute(
+            update(ledger_cosigners)
+            .where(ledger_cosigners.c.name == name)
+            .values(size=state.size, root=state.root)
+        )
+        if moved.rowcount == 0:
+            self.conn.execute(
+                insert(ledger_cosigners).values(
+                    name=name, size=state.size, root=state.root
+                )
+            )
+
+    # -- commitment keys ------------------------------------------------------------------
+    def person_key(self, person_id: str) -> bytes | None:
+        value = self.conn.execute(
+            select(ledger_person_keys.c.hmac_key).where(
+                ledger_person_keys.c.person_id == person_id
+            )
+        ).scalar()
+        return None if value is None else bytes(value)
+
+    def add_person_key(self, person_id: str, key: bytes, at: datetime) -> None:
+        self.conn.execute(
+            insert(ledger_person_keys).values(
+                person_id=person_id, hmac_key=key, created_at=at
+            )
+        )
+
+    def delete_person_key(self, person_id: str) -> bool:
+        gone = self.conn.execute(
+            delete(ledger_person_keys).where(
+                ledger_person_keys.c.person_id == person_id
+            )
+        )
+        return gone.rowcount > 0
+
+    def counts(self) -> Mapping[str, int]:
+        return {"entries": self.count_entries(), "head": self.size()}
