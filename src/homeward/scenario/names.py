@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-import iuliia  # type: ignore[import-untyped]
+import iuliia
 import translitua
 
 
@@ -110,6 +110,39 @@ FEMALE_NAMES: tuple[GivenName, ...] = tuple(
         ("Софія", "София", 1),
     )
 )
+
+# Faker's surname lists hold some famous families; never pair them with the famous given
+# name, so that no generated person is a well-known real one (Тарас Шевченко).
+FAMOUS_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("Шевченко", "Тарас"),
+        ("Шевченко", "Андрій"),
+        ("Франко", "Іван"),
+        ("Бандера", "Степан"),
+        ("Ющенко", "Віктор"),
+        ("Мазепа", "Іван"),
+        ("Стус", "Василь"),
+        ("Шухевич", "Роман"),
+        ("Гоголь", "Микола"),
+        ("Гоголь-Яновський", "Микола"),
+        ("Свириденко", "Юлія"),
+        ("Каденюк", "Леонід"),
+        ("Медведев", "Дмитрий"),
+        ("Герасимов", "Валерий"),
+        ("Горбачев", "Михаил"),
+        ("Королев", "Сергей"),
+        ("Суворов", "Александр"),
+        ("Павлов", "Иван"),
+        ("Калашников", "Михаил"),
+        ("Черненко", "Константин"),
+    }
+)
+
+
+def is_famous(family: str, given: GivenName) -> bool:
+    """Whether surname and given name (either language) would name a well-known person."""
+    return (family, given.uk) in FAMOUS_PAIRS or (family, given.ru) in FAMOUS_PAIRS
+
 
 _UK_PATRONYMIC_EXCEPTIONS = {
     "Микола": ("Миколайович", "Миколаївна"),

@@ -16,6 +16,7 @@ from homeward.scenario.names import (
     MALE_NAMES,
     GivenName,
     feminine_surname,
+    is_famous,
 )
 
 RANKS: tuple[tuple[str, str, float], ...] = (  # (uk, ru, weight)
@@ -147,6 +148,8 @@ class PopulationMaker:
         female = rng.random() < (0.06 if military else 0.30)
         given = (self.females if female else self.males).pick(rng)
         family = self.faker.last_name_male()
+        while is_famous(family, given) or is_famous(feminine_surname(family), given):
+            given = (self.females if female else self.males).pick(rng)
         surname = feminine_surname(family) if female else family
         captured = self._capture_date(rng)
         dob = self._date_of_birth(rng, military, captured)
