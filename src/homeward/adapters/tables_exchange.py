@@ -1,0 +1,120 @@
+"""Exchange tables: lists, agreements, tranches, handovers, reserves, releases, interviews."""
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from homeward.adapters.tables import metadata
+
+exchange_lists = Table(
+    "exchange_lists",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("party", String(8), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("recipient", String(8), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("party", "kind", "recipient", "version", name="uq_exchange_lists_version"),
+)
+
+exchange_list_items = Table(
+    "exchange_list_items",
+    metadata,
+    Column("list_id", Integer, ForeignKey("exchange_lists.id"), primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), primary_key=True),
+)
+
+identity_links = Table(
+    "identity_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sought_person_id", Integer, ForeignKey("persons.id"), nullable=False),
+    Column("held_person_id", Integer, ForeignKey("persons.id"), nullable=False),
+    Column("probability", String(16), nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("reasons", Text, nullable=False, default="{}"),
+    UniqueConstraint("sought_person_id", "held_person_id", name="uq_identity_links_pair"),
+)
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("terms", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+agreement_signatures = Table(
+    "agreement_signatures",
+    metadata,
+    Column("agreement_id", Integer, ForeignKey("agreements.id"), primary_key=True),
+    Column("party", String(8), primary_key=True),
+    Column("signed_at", DateTime(timezone=True), nullable=False),
+)
+
+tranches = Table(
+    "tranches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("agreement_id", Integer, ForeignKey("agreements.id"), nullable=False),
+    Column("day", Integer, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("crossing", String(200), nullable=False),
+    Column("status", String(16), nullable=False, default="planned"),
+    UniqueConstraint("agreement_id", "day", name="uq_tranches_agreement_day"),
+)
+
+handovers = Table(
+    "handovers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tranche_id", Integer, ForeignKey("tranches.id"), nullable=False),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False),
+    Column("from_party", String(8), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("exception", String(32)),
+    Column("substitute_for", Integer, ForeignKey("handovers.id")),
+    Column("checkin_code", String(16), nullable=False, unique=True),
+    Column("position", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+reserves = Table(
+    "reserves",
+    metadata,
+    Column("agreement_id", Integer, ForeignKey("agreements.id"), primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), primary_key=True),
+    Column("party", String(8), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("used_by", Integer, ForeignKey("handovers.id")),
+)
+
+releases = Table(
+    "releases",
+    metadata,
+    Column("person_id", Integer, ForeignKey("persons.id"), primary_key=True),
+    Column("handover_id", Integer, ForeignKey("handovers.id"), nullable=False),
+    Column("released_at", DateTime(timezone=True), nullable=False),
+)
+
+interview_notes = Table(
+    "interview_notes",
+    metadata,
+    Column("handover_id", Integer, ForeignKey("handovers.id"), primary_key=True),
+    Column("outcome", String(32), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)

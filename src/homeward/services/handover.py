@@ -1,0 +1,241 @@
+"""Use cases at the crossing: save a plan as tranches, step each handover, rebalance.
+
+Every step loads the handover into the domain object, which refuses what the state does not
+allow (receiving before release, releasing twice), then stores it and appends the event
+in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from homeward.adapters.tables_exchange import (
+    handovers,
+    interview_notes,
+    releases,
+    reserves,
+    tranches,
+)
+from homeward.domain.handover import (
+    Handover,
+    HandoverException,
+    HandoverState,
+    InvalidTransition,
+)
+from homeward.domain.values import Category, Side
+from homeward.services.events import EventSink
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def checkin_code(agreement_id: int, person_id: int, length: int = 6) -> str:
+    """A short code for the manifest and the check-in desk, stable for a person and deal."""
+    digest = hashlib.sha256(f"homeward-checkin:{agreement_id}:{person_id}".encode()).digest()
+    number = int.from_bytes(digest[:8], "big")
+    chars = []
+    for _ in range(length):
+        number, index = divmod(number, len(CODE_ALPHABET))
+        chars.append(CODE_ALPHABET[index])
+    return "".join(chars)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedTranche:
+    day: int
+    date: dt.date
+    crossing: str
+    people: dict[Side, list[tuple[int, Category]]]
+
+
+@dataclass(frozen=True, slots=True)
+class ReservePerson:
+    person_id: int
+    party: Side
+    category: Category
+    rank: int
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def save_plan(
+    agreement_id: int,
+    planned: Sequence[PlannedTranche],
+    reserve: Sequence[ReservePerson],
+    engine: Engine,
+    events: EventSink,
+) -> list[int]:
+    """Store the planned tranches and reserves; return the tranche ids by day."""
+    ids: list[int] = []
+    with engine.begin() as conn:
+        for tranche in planned:
+            tranche_id = conn.execute(
+                insert(tranches).values(
+                    agreement_id=agreement_id,
+                    day=tranche.day,
+                    date=tranche.date,
+                    crossing=tranche.crossing,
+                    status="planned",
+                )
+            ).inserted_primary_key[0]
+            ids.append(int(tranche_id))
+            rows = [
+                {
+                    "tranche_id": tranche_id,
+                    "person_id": person_id,
+                    "from_party": side.value,
+                    "category": category.value,
+                    "state": HandoverState.PLANNED.value,
+                    "checkin_code": checkin_code(agreement_id, person_id),
+                    "position": position,
+                    "updated_at": _now(),
+                }
+                for side, people in tranche.people.items()
+                for position, (person_id, category) in enumerate(people)
+            ]
+            if rows:
+                conn.execute(insert(handovers), rows)
+            events.append(
+                conn,
+                "TranchePlanned",
+                {
+                    "agreement": agreement_id,
+                    "day": tranche.day,
+                    "date": tranche.date.isoformat(),
+                    "released_by": {
+                        side.value: sorted(events.person_ref(conn, p) for p, _ in people)
+                        for side, people in tranche.people.items()
+                    },
+                },
+            )
+        if reserve:
+            conn.execute(
+                insert(reserves),
+                [
+                    {
+                        "agreement_id": agreement_id,
+                        "person_id": r.person_id,
+                        "party": r.party.value,
+                        "category": r.category.value,
+                        "rank": r.rank,
+                    }
+                    for r in reserve
+                ],
+            )
+    return ids
+
+
+def _load(conn: Connection, handover_id: int) -> tuple[Handover, int]:
+    row = conn.execute(
+        select(handovers, tranches.c.day)
+        .join(tranches, tranches.c.id == handovers.c.tranche_id)
+        .where(handovers.c.id == handover_id)
+    ).one()
+    handover = Handover(
+        person_id=row.person_id,
+        from_side=Side(row.from_party),
+        category=Category(row.category),
+        day=row.day,
+        state=HandoverState(row.state),
+        exception=HandoverException(row.exception) if row.exception else None,
+        substitute_for=row.substitute_for,
+    )
+    return handover, row.tranche_id
+
+
+def _store(conn: Connection, handover_id: int, handover: Handover) -> None:
+    conn.execute(
+        update(handovers)
+        .where(handovers.c.id == handover_id)
+        .values(
+            state=handover.state.value,
+            exception=handover.exception.value if handover.exception else None,
+            updated_at=_now(),
+        )
+    )
+
+
+class Step(StrEnum):
+    CHECK_IN = "check_in"
+    CONFIRM_IDENTITY = "confirm_identity"
+    CONFIRM_FREE_WILL = "confirm_free_will"
+    RELEASE = "release"
+    RECEIVE = "receive"
+
+
+_EVENTS: dict[Step, tuple[str, Callable[[Handover], None]]] = {
+    Step.CHECK_IN: ("PersonCheckedIn", Handover.check_in),
+    Step.CONFIRM_IDENTITY: ("IdentityConfirmed", Handover.confirm_identity),
+    Step.CONFIRM_FREE_WILL: ("FreeWillConfirmed", Handover.confirm_free_will),
+    Step.RELEASE: ("PersonReleased", Handover.release),
+    Step.RECEIVE: ("PersonReceived", Handover.receive),
+}
+
+
+def find_by_code(engine: Engine, code: str) -> int:
+    """The handover id for a check-in code (case and spaces ignored)."""
+    cleaned = code.strip().upper().replace(" ", "")
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(handovers.c.id).where(handovers.c.checkin_code == cleaned)
+        ).scalar()
+    if found is None:
+        raise KeyError(f"no handover has check-in code {cleaned!r}")
+    return int(found)
+
+
+def advance(
+    handover_id: int,
+    step: Step,
+    engine: Engine,
+    events: EventSink,
+    *,
+    actor: str,
+    interview_note: str | None = None,
+) -> HandoverState:
+    """Take one step of a handover; the free-will step may keep the mediator's note."""
+    kind, action = _EVENTS[step]
+    with engine.begin() as conn:
+        handover, _ = _load(conn, handover_id)
+        if step is Step.RELEASE and conn.execute(
+            select(releases.c.person_id).where(releases.c.person_id == handover.person_id)
+        ).first():
+            raise InvalidTransition(f"person {handover.person_id} was already released")
+        action(handover)
+        _store(conn, handover_id, handover)
+        if step is Step.RELEASE:
+            conn.execute(
+                insert(releases).values(
+                    person_id=handover.person_id, handover_id=handover_id, released_at=_now()
+                )
+            )
+        if step is Step.CONFIRM_FREE_WILL and interview_note is not None:
+            conn.execute(
+                insert(interview_notes).values(
+                    handover_id=handover_id,
+                    outcome="wishes_to_return",
+                    note=interview_note,
+                    recorded_by=actor,
+                    recorded_at=_now(),
+                )
+            )
+        events.append(
+            conn,
+            kind,
+            {
+                "handover": handover_id,
+                "day": handover.day,
+                "person": events.person_ref(conn, handover.person_id),
+                "from": handover.from_side.value,
+                "category": handover.category.value,
+                "by": actor,
+            },
+        )
+    return handover.state

@@ -1,0 +1,159 @@
+"""Figures of an exchange: per day and category, totals, exceptions, recovered vs sought.
+
+``exchange_summary`` is for the parties and the mediator (it names handovers and record
+ids); ``public_bulletin`` is aggregates only, with small counts suppressed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from homeward.adapters.tables_exchange import (
+    agreements,
+    handovers,
+    identity_links,
+    tranches,
+)
+from homeward.adapters.tables_registry import persons
+from homeward.domain.handover import HandoverState
+from homeward.domain.values import BELLIGERENTS, Category
+
+DONE = (HandoverState.RELEASED.value, HandoverState.RECEIVED.value)
+SUPPRESS_BELOW = 5
+
+
+def _blank() -> dict[str, int]:
+    return {c.value: 0 for c in Category} | {"total": 0}
+
+
+def exchange_summary(engine: Engine, agreement_id: int) -> dict[str, Any]:
+    """The figures ``summary.json`` and the dashboard show, in one dict."""
+    with engine.connect() as conn:
+        agreement = conn.execute(select(agreements).where(agreements.c.id == agreement_id)).one()
+        days = conn.execute(
+            select(tranches).where(tranches.c.agreement_id == agreement_id).order_by(tranches.c.day)
+        ).all()
+        rows = conn.execute(
+            select(
+                handovers.c.id,
+                handovers.c.tranche_id,
+                handovers.c.from_party,
+                handovers.c.category,
+                handovers.c.state,
+                handovers.c.exception,
+                handovers.c.substitute_for,
+                persons.c.record_id,
+            )
+            .join(persons, persons.c.id == handovers.c.person_id)
+            .join(tranches, tranches.c.id == handovers.c.tranche_id)
+            .where(tranches.c.agreement_id == agreement_id)
+        ).all()
+    by_tranche: dict[int, dict[str, dict[str, int]]] = defaultdict(
+        lambda: {s.value: _blank() for s in BELLIGERENTS}
+    )
+    totals = {s.value: _blank() for s in BELLIGERENTS}
+    substitutes = {r.substitute_for: r for r in rows if r.substitute_for is not None}
+    for r in rows:
+        if r.state in DONE:
+            for bucket in (by_tranche[r.tranche_id][r.from_party], totals[r.from_party]):
+                bucket[r.category] += 1
+                bucket["total"] += 1
+    day_of = {t.id: t.day for t in days}
+    exceptions = []
+    for r in sorted(rows, key=lambda r: (day_of[r.tranche_id], r.id)):
+        if r.state == HandoverState.FAILED.value:
+            sub = substitutes.get(r.id)
+            exceptions.append(
+                {
+                    "day": day_of[r.tranche_id],
+                    "handover": r.id,
+                    "side": r.from_party,
+                    "category": r.category,
+                    "record_id": r.record_id,
+                    "exception": r.exception,
+                    "resolution": "substitute" if sub is not None else "counterpart_held_back",
+                    "substitute_record_id": sub.record_id if sub is not None else None,
+                }
+            )
+        if r.state == HandoverState.WITHDRAWN.value:
+            exceptions.append(
+                {
+                    "day": day_of[r.tranche_id],
+                    "handover": r.id,
+                    "side": r.from_party,
+                    "category": r.category,
+                    "record_id": r.record_id,
+                    "exception": "held_back_for_parity",
+                    "resolution": "withdrawn",
+                    "substitute_record_id": None,
+                }
+            )
+    return {
+        "agreement": {"id": agreement.id, "name": agreement.name},
+        "tranches": [
+            {
+                "day": t.day,
+                "date": t.date.isoformat(),
+                "crossing": t.crossing,
+                "released_by": by_tranche[t.id],
+            }
+            for t in days
+        ],
+        "totals": totals,
+        "exceptions": exceptions,
+        "sought_recovered": sought_recovered(engine),
+    }
+
+
+def sought_recovered(engine: Engine) -> dict[str, dict[str, int]]:
+    """Per party: how many it seeks, and how many of those came home (received)."""
+    out: dict[str, dict[str, int]] = {}
+    with engine.connect() as conn:
+        for side in BELLIGERENTS:
+            sought = conn.execute(
+                select(func.count()).where(persons.c.party == side.value, persons.c.kind == "sought")
+            ).scalar_one()
+            received_people = select(handovers.c.person_id).where(
+                handovers.c.state == HandoverState.RECEIVED.value,
+                handovers.c.from_party == side.other.value,
+            )
+            recovered = conn.execute(
+                select(func.count(func.distinct(identity_links.c.sought_person_id)))
+                .join(persons, persons.c.id == identity_links.c.sought_person_id)
+                .where(
+                    persons.c.party == side.value,
+                    identity_links.c.decision == "match",
+                    identity_links.c.held_person_id.in_(received_people),
+                )
+            ).scalar_one()
+            out[side.value] = {"sought": int(sought), "recovered": int(recovered)}
+    return out
+
+
+def _suppress(value: int) -> int | str:
+    return f"<{SUPPRESS_BELOW}" if 0 < value < SUPPRESS_BELOW else value
+
+
+def public_bulletin(summary: dict[str, Any]) -> dict[str, Any]:
+    """Aggregates only, from a summary: no record ids, no handover ids, small counts hidden."""
+    return {
+        "exchange": summary["agreement"]["name"],
+        "days": [
+            {
+                "day": t["day"],
+                "date": t["date"],
+                "returned_home": {
+                    side: {k: _suppress(v) for k, v in counts.items()}
+                    for side, counts in t["released_by"].items()
+                },
+            }
+            for t in summary["tranches"]
+        ],
+        "totals": {
+            side: {k: _suppress(v) for k, v in counts.items()}
+            for side, counts in summary["totals"].items()
+        },
+    }
