@@ -187,6 +187,13 @@ class LedgerStore:
         )
         return self._checkpoint(self.conn.execute(query).first())
 
+    def all_checkpoints(self) -> list[StoredCheckpoint]:
+        query = select(ledger_checkpoints).order_by(ledger_checkpoints.c.size)
+        return [
+            StoredCheckpoint(int(r.size), bytes(r.root), r.note)
+            for r in self.conn.execute(query)
+        ]
+
     def checkpoint_at(self, size: int) -> StoredCheckpoint | None:
         query = select(ledger_checkpoints).where(ledger_checkpoints.c.size == size)
         return self._checkpoint(self.conn.execute(query).first())

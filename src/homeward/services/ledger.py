@@ -22,7 +22,13 @@ from homeward.ledger.checkpoint import Checkpoint
 from homeward.ledger.cosign import DivergenceError, cosign
 from homeward.ledger.events import make_leaf
 from homeward.ledger.export_format import dump_bundle, make_proof_bundle, write_export
-from homeward.ledger.merkle import consistency_proof, inclusion_proof
+from homeward.ledger.merkle import (
+    CompactRange,
+    NodeId,
+    consistency_proof,
+    inclusion_proof,
+    leaf_hash,
+)
 from homeward.ledger.note import (
     ED25519,
     NoteError,
@@ -38,6 +44,7 @@ __all__ = [
     "LedgerError",
     "append_event",
     "append_events",
+    "audit",
     "cosign_checkpoint",
     "erase",
     "export",
@@ -192,7 +199,46 @@ def prove(conn: Connection, index: int, keys: Sequence[VerifierKey]) -> bytes:
     )
 
 
+def audit(conn: Connection, batch: int = 20_000) -> int:
+    """Recompute the tree from the stored leaves; check every stored subtree hash, the head
+    and every checkpoint root. Return the size; raise LedgerError at the first mismatch."""
+    store = LedgerStore(conn)
+    size = store.size()
+    if store.count_entries() != size:
+        raise LedgerError(
+            f"head says {size} entries but {store.count_entries()} are stored"
+        )
+    checkpoints = {c.size: c.root for c in store.all_checkpoints()}
+    tree = CompactRange()
+    pending: dict[NodeId, bytes] = {}
+
+    def flush() -> None:
+        stored = store.fetch_nodes(list(pending))
+        for node, value in pending.items():
+            if stored.get(node) != value:
+                raise LedgerError(f"stored subtree {node} does not match the leaves")
+        pending.clear()
+
+    for index, leaf in store.iter_leaves(size):
+        if index != tree.size:
+            raise LedgerError(f"entry {tree.size} is missing")
+        hashed = leaf_hash(leaf)
+        pending[(0, index)] = hashed
+        pending.update(tree.append(hashed))
+        if tree.size in checkpoints and checkpoints.pop(tree.size) != tree.root():
+            raise LedgerError(
+                f"checkpoint at size {tree.size} does not match the leaves"
+            )
+        if len(pending) >= batch:
+            flush()
+    flush()
+    if checkpoints:
+        raise LedgerError(
+            f"checkpoints beyond the log's {size} entries: {sorted(checkpoints)}"
+        )
+    return size
+
+
 def leaf_payload(conn: Connection, index: int) -> dict[str, Any] | None:
     leaf = LedgerStore(conn).leaf(index)
     return None if leaf is None else dict(json.loads(leaf))
-
