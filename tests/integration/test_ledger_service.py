@@ -51,9 +51,7 @@ def _checkpoint_all(engine: Engine, signers: dict[str, Signer]) -> str:
     with engine.begin() as conn:
         ledger.make_checkpoint(conn, signers["MED"], ORIGIN)
         ledger.cosign_checkpoint(conn, signers["UA"], [signers["MED"].verifier], ORIGIN)
-        return ledger.cosign_checkpoint(
-            conn, signers["RU"], [signers["MED"].verifier], ORIGIN
-        )
+        return ledger.cosign_checkpoint(conn, signers["RU"], [signers["MED"].verifier], ORIGIN)
 
 
 def test_append_returns_consecutive_indexes_and_the_stored_root_matches_the_leaves(
@@ -61,9 +59,7 @@ def test_append_returns_consecutive_indexes_and_the_stored_root_matches_the_leav
 ) -> None:
     with engine.begin() as conn:
         first = ledger.append_event(conn, "exchange_agreed", {"size": 1000, "ua": "UA"})
-        second = ledger.append_event(
-            conn, "tranche_planned", {"tranche": 1, "people": 390}
-        )
+        second = ledger.append_event(conn, "tranche_planned", {"tranche": 1, "people": 390})
     _fill(engine, 37)
     with engine.connect() as conn:
         store = LedgerStore(conn)
@@ -134,25 +130,17 @@ def test_party_refuses_to_cosign_after_the_log_is_rewritten(
     _fill(engine, 9, start=100)
     with engine.begin() as conn:
         ledger.make_checkpoint(conn, signers["MED"], ORIGIN)
-        with pytest.raises(
-            ledger.DivergenceError, match="UA refuses to cosign.*size 6"
-        ):
-            ledger.cosign_checkpoint(
-                conn, signers["UA"], [signers["MED"].verifier], ORIGIN
-            )
+        with pytest.raises(ledger.DivergenceError, match=r"UA refuses to cosign.*size 6"):
+            ledger.cosign_checkpoint(conn, signers["UA"], [signers["MED"].verifier], ORIGIN)
 
 
 def test_erased_person_can_no_longer_be_linked_but_the_log_still_verifies(
     engine: Engine, signers: dict[str, Signer], tmp_path: Path
 ) -> None:
-    record = json.dumps(
-        {"surname": "Тестенко", "given_name": "Вигадан"}, sort_keys=True
-    ).encode()
+    record = json.dumps({"surname": "Тестенко", "given_name": "Вигадан"}, sort_keys=True).encode()
     with engine.begin() as conn:
         commitment = ledger.person_commitment(conn, "UA-0001", record)
-        ledger.append_event(
-            conn, "person_listed", {"person": commitment, "list": "UA-1"}
-        )
+        ledger.append_event(conn, "person_listed", {"person": commitment, "list": "UA-1"})
         assert ledger.person_commitment(conn, "UA-0001", record) == commitment
     _checkpoint_all(engine, signers)
     with engine.begin() as conn:
@@ -165,7 +153,8 @@ def test_erased_person_can_no_longer_be_linked_but_the_log_still_verifies(
         ledger.export(conn, tmp_path / "out", _keys(signers))
     verify_export(tmp_path / "out")
     exported = (tmp_path / "out" / "entries.jsonl").read_text(encoding="utf-8")
-    assert commitment in exported and "Тестенко" not in exported
+    assert commitment in exported
+    assert "Тестенко" not in exported
 
 
 def test_tampered_export_names_the_first_faulty_line(
@@ -181,14 +170,12 @@ def test_tampered_export_names_the_first_faulty_line(
     lines[16] = lines[16].replace(b'"seq":16', b'"seq": 16')
     entries.write_bytes(b"\n".join(lines))
     with pytest.raises(
-        VerificationError, match="entries.jsonl line 17: JSON is not in canonical"
+        VerificationError, match=r"entries\.jsonl line 17: JSON is not in canonical"
     ):
         verify_export(out)
     lines[16] = lines[16].replace(b'"seq": 16', b'"seq":99')
     entries.write_bytes(b"\n".join(lines))
-    with pytest.raises(
-        VerificationError, match="entries.jsonl: the root of its 20 entries"
-    ):
+    with pytest.raises(VerificationError, match=r"entries\.jsonl: the root of its 20 entries"):
         verify_export(out)
 
 
@@ -207,7 +194,5 @@ def test_a_forged_cosignature_is_named(
     blob[-1] ^= 1
     lines[ua] = "— UA " + base64.b64encode(bytes(blob)).decode()
     (out / "checkpoint").write_text("\n".join(lines), encoding="utf-8")
-    with pytest.raises(
-        VerificationError, match="checkpoint: signature by UA does not verify"
-    ):
+    with pytest.raises(VerificationError, match="checkpoint: signature by UA does not verify"):
         verify_export(out)

@@ -28,9 +28,7 @@ def _check(value: object, path: str, depth: int) -> None:
     if value is None or isinstance(value, bool | int):
         return
     if isinstance(value, float):
-        raise CanonicalError(
-            f"{path}: floats are not allowed in ledger events ({value!r})"
-        )
+        raise CanonicalError(f"{path}: floats are not allowed in ledger events ({value!r})")
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -48,9 +46,7 @@ def _check(value: object, path: str, depth: int) -> None:
             _check(key, f"{path}.{key}", depth + 1)
             _check(item, f"{path}.{key}", depth + 1)
         return
-    raise CanonicalError(
-        f"{path}: type {type(value).__name__} is not allowed in ledger events"
-    )
+    raise CanonicalError(f"{path}: type {type(value).__name__} is not allowed in ledger events")
 
 
 def canonical_json(value: object) -> bytes:
@@ -75,23 +71,17 @@ def parse_canonical(data: bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise CanonicalError(f"not valid UTF-8 (byte {exc.start})") from exc
     try:
-        value = json.loads(
-            text, parse_float=_reject_float, parse_constant=_reject_constant
-        )
+        value = json.loads(text, parse_float=_reject_float, parse_constant=_reject_constant)
     except RecursionError as exc:
         raise CanonicalError("JSON nested too deeply") from exc
     except json.JSONDecodeError as exc:
-        raise CanonicalError(
-            f"not valid JSON ({exc.msg} at column {exc.colno})"
-        ) from exc
+        raise CanonicalError(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
     try:
         again = canonical_json(value)
     except RecursionError as exc:
         raise CanonicalError("JSON nested too deeply") from exc
     if again != data:
-        raise CanonicalError(
-            "JSON is not in canonical form (sorted keys, compact, UTF-8)"
-        )
+        raise CanonicalError("JSON is not in canonical form (sorted keys, compact, UTF-8)")
     return value
 
 

@@ -45,9 +45,7 @@ class Checkpoint:
         if not (size_text.isascii() and size_text.isdigit()) or (
             size_text.startswith("0") and size_text != "0"
         ):
-            raise CheckpointError(
-                f"checkpoint size {size_text[:30]!r} is not a decimal number"
-            )
+            raise CheckpointError(f"checkpoint size {size_text[:30]!r} is not a decimal number")
         size = int(size_text)
         if size > _MAX_SIZE:
             raise CheckpointError("checkpoint size is too large")
@@ -56,9 +54,7 @@ class Checkpoint:
         except (binascii.Error, UnicodeEncodeError, ValueError) as exc:
             raise CheckpointError("checkpoint root hash is not valid base64") from exc
         if len(root) != HASH_SIZE:
-            raise CheckpointError(
-                f"checkpoint root hash is {len(root)} bytes, want {HASH_SIZE}"
-            )
+            raise CheckpointError(f"checkpoint root hash is {len(root)} bytes, want {HASH_SIZE}")
         if any(not line for line in lines[3:]):
             raise CheckpointError("checkpoint has an empty extension line")
         return cls(origin, size, root)

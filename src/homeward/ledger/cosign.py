@@ -40,6 +40,7 @@ class CosignerState:
 def cosign(
     signer: Signer,
     note: str,
+    *,
     log_keys: Sequence[VerifierKey],
     origin: str,
     last: CosignerState | None,
@@ -69,9 +70,7 @@ def cosign(
                 f"size {last.size} it cosigned before (rollback)"
             )
         try:
-            verify_consistency(
-                last.size, checkpoint.size, proof, last.root, checkpoint.root
-            )
+            verify_consistency(last.size, checkpoint.size, proof, last.root, checkpoint.root)
         except ProofError as exc:
             raise DivergenceError(
                 f"{signer.name} refuses to cosign: the log at size {checkpoint.size} is not "
@@ -84,10 +83,5 @@ def cosign(
         for (name, kid, _), line in zip(sigs, lines, strict=True)
         if (name, kid) != (own.name, own.key_id)
     ]
-    signed = (
-        opened.text
-        + "\n"
-        + "".join(kept)
-        + signer.signature_line(opened.text, timestamp)
-    )
+    signed = opened.text + "\n" + "".join(kept) + signer.signature_line(opened.text, timestamp)
     return signed, CosignerState(checkpoint.size, checkpoint.root)

@@ -24,19 +24,13 @@ class EventError(ValueError):
 
 def make_leaf(kind: str, payload: Mapping[str, Any], at: str) -> bytes:
     if not isinstance(kind, str) or not _KIND.fullmatch(kind):
-        raise EventError(
-            f"event kind {kind!r} is not lower_snake_case of at most 64 chars"
-        )
+        raise EventError(f"event kind {kind!r} is not lower_snake_case of at most 64 chars")
     if not isinstance(payload, Mapping):
         raise EventError("event payload must be a JSON object")
     try:
-        return canonical_json(
-            {"at": at, "kind": kind, "payload": dict(payload), "v": 1}
-        )
+        return canonical_json({"at": at, "kind": kind, "payload": dict(payload), "v": 1})
     except CanonicalError as exc:
-        raise EventError(
-            f"event {kind}: {exc}".replace("$.payload", "payload")
-        ) from exc
+        raise EventError(f"event {kind}: {exc}".replace("$.payload", "payload")) from exc
 
 
 def check_leaf(leaf: bytes) -> None:

@@ -46,23 +46,20 @@ def write_export(
     with (out_dir / ENTRIES).open("wb", buffering=1 << 20) as out:
         for leaf in leaves:
             if b"\n" in leaf:
-                raise ValueError(
-                    f"leaf {count} contains a newline and cannot be exported"
-                )
+                raise ValueError(f"leaf {count} contains a newline and cannot be exported")
             out.write(leaf + b"\n")
             count += 1
         out.flush()
         os.fsync(out.fileno())
     (out_dir / CHECKPOINT).write_text(note, encoding="utf-8", newline="")
     for key in keys:
-        (out_dir / KEYS / key_file_name(key.name)).write_text(
-            key.text() + "\n", encoding="utf-8"
-        )
+        (out_dir / KEYS / key_file_name(key.name)).write_text(key.text() + "\n", encoding="utf-8")
     return count
 
 
 def make_proof_bundle(
     leaf: bytes,
+    *,
     index: int,
     tree_size: int,
     proof: Sequence[bytes],

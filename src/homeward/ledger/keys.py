@@ -56,9 +56,7 @@ def _append_verifier(path: Path, key: VerifierKey) -> None:
         os.fsync(out.fileno())
 
 
-def generate_key(
-    keys_dir: Path, name: str, sig_type: int, passphrase: str
-) -> VerifierKey:
+def generate_key(keys_dir: Path, name: str, sig_type: int, passphrase: str) -> VerifierKey:
     """Create ``name``'s first key pair; refuses to overwrite an existing key."""
     keys_dir.mkdir(parents=True, exist_ok=True)
     path = keys_dir / f"{name}.key"
@@ -93,9 +91,7 @@ def load_signer(keys_dir: Path, name: str, passphrase: str) -> Signer:
     try:
         private = load_pem_private_key(pem, passphrase.encode())
     except (ValueError, TypeError) as exc:
-        raise KeyFileError(
-            f"cannot decrypt {path}: wrong passphrase or damaged file"
-        ) from exc
+        raise KeyFileError(f"cannot decrypt {path}: wrong passphrase or damaged file") from exc
     if not isinstance(private, Ed25519PrivateKey):
         raise KeyFileError(f"{path} does not hold an Ed25519 key")
     for key in reversed(verifier_keys(keys_dir, name)):

@@ -68,9 +68,7 @@ def _valid_name(name: str) -> bool:
 
 
 def key_id(name: str, sig_type: int, public: bytes) -> bytes:
-    return hashlib.sha256(name.encode() + b"\n" + bytes([sig_type]) + public).digest()[
-        :4
-    ]
+    return hashlib.sha256(name.encode() + b"\n" + bytes([sig_type]) + public).digest()[:4]
 
 
 def cosigned_message(text: str, timestamp: int) -> bytes:
@@ -102,9 +100,7 @@ class VerifierKey:
         if not _valid_name(name):
             raise KeyFormatError(f"verifier key name {name!r} is not valid")
         if len(hex_id) != 8 or any(c not in "0123456789abcdef" for c in hex_id):
-            raise KeyFormatError(
-                f"verifier key id {hex_id!r} is not 8 lowercase hex digits"
-            )
+            raise KeyFormatError(f"verifier key id {hex_id!r} is not 8 lowercase hex digits")
         try:
             raw = _decode_b64(b64, "verifier key")
         except NoteError as exc:
@@ -112,13 +108,9 @@ class VerifierKey:
         if not raw:
             raise KeyFormatError("verifier key is empty")
         if raw[0] not in _KNOWN_TYPES:
-            raise KeyFormatError(
-                f"unknown signature type 0x{raw[0]:02x} in verifier key"
-            )
+            raise KeyFormatError(f"unknown signature type 0x{raw[0]:02x} in verifier key")
         if len(raw) != 33:
-            raise KeyFormatError(
-                f"verifier key holds {len(raw) - 1} key bytes, want 32"
-            )
+            raise KeyFormatError(f"verifier key holds {len(raw) - 1} key bytes, want 32")
         key = cls(name, bytes.fromhex(hex_id), raw[0], raw[1:])
         if key_id(name, raw[0], raw[1:]) != key.key_id:
             raise KeyFormatError(f"verifier key id {hex_id} does not match the key")

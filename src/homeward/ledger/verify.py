@@ -79,19 +79,12 @@ def _load_keys(folder: Path) -> list[VerifierKey]:
         raise VerificationError(f"{KEYS}/: holds no verifier key")
     if len(files) > _MAX_KEYS:
         raise VerificationError(f"{KEYS}/: more than {_MAX_KEYS} key files")
-    return [
-        _parse_key(_read_small(p, f"{KEYS}/{p.name}"), f"{KEYS}/{p.name}")
-        for p in files
-    ]
+    return [_parse_key(_read_small(p, f"{KEYS}/{p.name}"), f"{KEYS}/{p.name}") for p in files]
 
 
-def _open_checkpoint(
-    note: bytes | str, keys: Sequence[VerifierKey], label: str
-) -> Verified:
+def _open_checkpoint(note: bytes | str, keys: Sequence[VerifierKey], label: str) -> Verified:
     if not any(k.sig_type == ED25519 for k in keys):
-        raise VerificationError(
-            f"{KEYS}: no log (Ed25519, type 0x01) key among the signers"
-        )
+        raise VerificationError(f"{KEYS}: no log (Ed25519, type 0x01) key among the signers")
     try:
         opened = open_note(note, keys)
         checkpoint = Checkpoint.parse(opened.text)
@@ -100,21 +93,15 @@ def _open_checkpoint(
     signed = {(s.name, s.key_id) for s in opened.verified}
     for key in keys:
         if (key.name, key.key_id) not in signed:
-            raise VerificationError(
-                f"{label}: no signature by {key.name} (key {key.key_id.hex()})"
-            )
+            raise VerificationError(f"{label}: no signature by {key.name} (key {key.key_id.hex()})")
     return Verified(checkpoint, tuple(s.name for s in opened.verified))
 
 
-def verify_export(
-    folder: Path, trusted: Sequence[VerifierKey] | None = None
-) -> Verified:
+def verify_export(folder: Path, trusted: Sequence[VerifierKey] | None = None) -> Verified:
     """Check signatures by every key (``trusted``, else those in ``keys/``), then recompute
     the root of ``entries.jsonl`` and compare it with the checkpoint."""
     keys = list(trusted) if trusted is not None else _load_keys(folder / KEYS)
-    result = _open_checkpoint(
-        _read_small(folder / CHECKPOINT, CHECKPOINT), keys, CHECKPOINT
-    )
+    result = _open_checkpoint(_read_small(folder / CHECKPOINT, CHECKPOINT), keys, CHECKPOINT)
     size = result.checkpoint.size
     tree = CompactRange()
     try:
@@ -152,15 +139,11 @@ def verify_export(
 def _field(bundle: dict[str, Any], name: str, kind: type) -> Any:
     value = bundle.get(name)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise VerificationError(
-            f"proof bundle: field {name!r} is missing or not {kind.__name__}"
-        )
+        raise VerificationError(f"proof bundle: field {name!r} is missing or not {kind.__name__}")
     return value
 
 
-def verify_proof_bundle(
-    data: bytes, trusted: Sequence[VerifierKey] | None = None
-) -> Verified:
+def verify_proof_bundle(data: bytes, trusted: Sequence[VerifierKey] | None = None) -> Verified:
     """Verify a bundle from ``prove``: signatures, then the entry's inclusion proof."""
     try:
         bundle = json.loads(data.decode("utf-8"))
@@ -169,9 +152,7 @@ def verify_proof_bundle(
     if not isinstance(bundle, dict):
         raise VerificationError("proof bundle: not a JSON object")
     if bundle.get("version") != BUNDLE_VERSION:
-        raise VerificationError(
-            f"proof bundle: unknown version {bundle.get('version')!r}"
-        )
+        raise VerificationError(f"proof bundle: unknown version {bundle.get('version')!r}")
     index, size = _field(bundle, "index", int), _field(bundle, "tree_size", int)
     leaf_text, note = _field(bundle, "leaf", str), _field(bundle, "checkpoint", str)
     proof_b64, key_texts = (
@@ -205,7 +186,5 @@ def verify_proof_bundle(
     except (binascii.Error, TypeError, ValueError) as exc:
         if isinstance(exc, ProofError):
             raise VerificationError(f"proof bundle: entry {index}: {exc}") from exc
-        raise VerificationError(
-            "proof bundle: an inclusion proof element is not base64"
-        ) from exc
+        raise VerificationError("proof bundle: an inclusion proof element is not base64") from exc
     return result

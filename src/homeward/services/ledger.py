@@ -104,9 +104,7 @@ def person_commitment(conn: Connection, person_id: str, canonical_record: bytes)
     return commitments.commit(key, canonical_record)
 
 
-def recompute_commitment(
-    conn: Connection, person_id: str, canonical_record: bytes
-) -> str | None:
+def recompute_commitment(conn: Connection, person_id: str, canonical_record: bytes) -> str | None:
     """The person's commitment if their key still exists, else None (erased)."""
     key = LedgerStore(conn).person_key(person_id)
     return None if key is None else commitments.commit(key, canonical_record)
@@ -157,7 +155,13 @@ def cosign_checkpoint(
     if last is not None and 0 < last.size < latest.size:
         proof = consistency_proof(last.size, latest.size, store.fetch_nodes)
     note, state = cosign(
-        party, latest.note, log_keys, origin, last, proof, int(clock().timestamp())
+        party,
+        latest.note,
+        log_keys=log_keys,
+        origin=origin,
+        last=last,
+        proof=proof,
+        timestamp=int(clock().timestamp()),
     )
     store.replace_note(latest.size, note)
     store.set_cosigner_state(party.name, state)
@@ -195,7 +199,14 @@ def prove(conn: Connection, index: int, keys: Sequence[VerifierKey]) -> bytes:
     proof = inclusion_proof(index, checkpoint.size, store.fetch_nodes)
     signers = _signing_keys(checkpoint.note, keys)
     return dump_bundle(
-        make_proof_bundle(leaf, index, checkpoint.size, proof, checkpoint.note, signers)
+        make_proof_bundle(
+            leaf,
+            index=index,
+            tree_size=checkpoint.size,
+            proof=proof,
+            note=checkpoint.note,
+            keys=signers,
+        )
     )
 
 
@@ -205,9 +216,7 @@ def audit(conn: Connection, batch: int = 20_000) -> int:
     store = LedgerStore(conn)
     size = store.size()
     if store.count_entries() != size:
-        raise LedgerError(
-            f"head says {size} entries but {store.count_entries()} are stored"
-        )
+        raise LedgerError(f"head says {size} entries but {store.count_entries()} are stored")
     checkpoints = {c.size: c.root for c in store.all_checkpoints()}
     tree = CompactRange()
     pending: dict[NodeId, bytes] = {}
@@ -226,16 +235,12 @@ def audit(conn: Connection, batch: int = 20_000) -> int:
         pending[(0, index)] = hashed
         pending.update(tree.append(hashed))
         if tree.size in checkpoints and checkpoints.pop(tree.size) != tree.root():
-            raise LedgerError(
-                f"checkpoint at size {tree.size} does not match the leaves"
-            )
+            raise LedgerError(f"checkpoint at size {tree.size} does not match the leaves")
         if len(pending) >= batch:
             flush()
     flush()
     if checkpoints:
-        raise LedgerError(
-            f"checkpoints beyond the log's {size} entries: {sorted(checkpoints)}"
-        )
+        raise LedgerError(f"checkpoints beyond the log's {size} entries: {sorted(checkpoints)}")
     return size
 
 

@@ -66,9 +66,7 @@ def test_every_vector_directory_is_found() -> None:
     assert len(_files("consistency")) > 50
 
 
-@pytest.mark.parametrize(
-    "path", _files("inclusion"), ids=lambda p: str(p.relative_to(VECTORS))
-)
+@pytest.mark.parametrize("path", _files("inclusion"), ids=lambda p: str(p.relative_to(VECTORS)))
 def test_inclusion_vector_is_accepted_or_rejected_as_the_vector_says(
     path: Path,
 ) -> None:
@@ -91,9 +89,7 @@ def test_inclusion_vector_is_accepted_or_rejected_as_the_vector_says(
         run()
 
 
-@pytest.mark.parametrize(
-    "path", _files("consistency"), ids=lambda p: str(p.relative_to(VECTORS))
-)
+@pytest.mark.parametrize("path", _files("consistency"), ids=lambda p: str(p.relative_to(VECTORS)))
 def test_consistency_vector_is_accepted_or_rejected_as_the_vector_says(
     path: Path,
 ) -> None:
@@ -118,10 +114,7 @@ def test_consistency_vector_is_accepted_or_rejected_as_the_vector_says(
 
 @pytest.mark.parametrize("n", range(1, 9))
 def test_known_answer_root_matches_for_the_first_n_leaves(n: int) -> None:
-    assert (
-        root_of(leaf_hash(leaf) for leaf in KNOWN_LEAVES[:n]).hex()
-        == KNOWN_ROOTS[n - 1]
-    )
+    assert root_of(leaf_hash(leaf) for leaf in KNOWN_LEAVES[:n]).hex() == KNOWN_ROOTS[n - 1]
 
 
 def _store(leaves: list[bytes]) -> dict[tuple[int, int], bytes]:

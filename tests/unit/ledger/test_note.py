@@ -21,21 +21,26 @@ from homeward.ledger.note import (
     sign_note,
 )
 
-NEUMANN_SIGNER = (
-    "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
-)
+NEUMANN_SIGNER = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
 NEUMANN = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"
 ENOCH = "EnochRoot+af0cfe78+ATtqJ7zOtqQtYqOo0CpvDXNlMhV3HeJDpjrASKGLWdop"
 TEXT = (
     "If you think cryptography is the answer to your problem,\n"
     "then you don't know what your problem is.\n"
 )
-NEUMANN_LINE = "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
-ENOCH_LINE = "— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n"
+NEUMANN_LINE = (
+    "— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNX"
+    "gKvqfqdngotpRZb6KE6RyyBwJnAM=\n"
+)
+ENOCH_LINE = (
+    "— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01o"
+    "OTGwnWLox33WWd1RvMc+QQ=\n"
+)
 EXAMPLE_KEY = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k"
 EXAMPLE_NOTE = (
     "This is an example message.\n\n"
-    "— example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n"
+    "— example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjO"
+    "BH3mFXmRKuwHjG1Yu72IneyaQM=\n"
 )
 
 
@@ -74,9 +79,7 @@ def test_signatures_by_unknown_keys_are_ignored_but_one_known_is_needed() -> Non
 
 def test_a_bad_signature_by_a_known_key_names_the_signer() -> None:
     other = TEXT.replace("answer", "ANSWER")
-    with pytest.raises(
-        SignatureError, match="signature by PeterNeumann does not verify"
-    ):
+    with pytest.raises(SignatureError, match="signature by PeterNeumann does not verify"):
         open_note(other + "\n" + NEUMANN_LINE, [VerifierKey.parse(NEUMANN)])
 
 
@@ -94,18 +97,14 @@ def test_verifier_key_whose_id_does_not_match_is_refused() -> None:
 
 def test_cosignature_key_id_uses_type_four_and_signs_the_cosignature_message() -> None:
     signer = Signer.generate("UA", COSIGNATURE_V1)
-    line = signer.signature_line(
-        "origin\n1\n" + base64.b64encode(bytes(32)).decode() + "\n", 7
-    )
+    line = signer.signature_line("origin\n1\n" + base64.b64encode(bytes(32)).decode() + "\n", 7)
     blob = base64.b64decode(line.split(" ")[2])
     assert blob[:4] == signer.verifier.key_id
     assert int.from_bytes(blob[4:12], "big") == 7
     assert base64.b64decode(signer.verifier.text().split("+", 2)[2])[0] == 0x04
     digest = hashlib.sha256(b"UA\n\x04" + signer.public).digest()
     assert signer.verifier.key_id == digest[:4]
-    message = (
-        b"cosignature/v1\ntime 7\norigin\n1\n" + base64.b64encode(bytes(32)) + b"\n"
-    )
+    message = b"cosignature/v1\ntime 7\norigin\n1\n" + base64.b64encode(bytes(32)) + b"\n"
     signer.private.public_key().verify(blob[12:], message)
 
 
@@ -113,13 +112,9 @@ def test_checkpoint_body_round_trips_and_rejects_a_short_root() -> None:
     checkpoint = Checkpoint("homeward.test/log", 42, bytes(range(32)))
     assert Checkpoint.parse(checkpoint.body()) == checkpoint
     with pytest.raises(CheckpointError, match="16 bytes"):
-        Checkpoint.parse(
-            "homeward.test/log\n42\n" + base64.b64encode(bytes(16)).decode() + "\n"
-        )
+        Checkpoint.parse("homeward.test/log\n42\n" + base64.b64encode(bytes(16)).decode() + "\n")
     with pytest.raises(CheckpointError, match="decimal"):
-        Checkpoint.parse(
-            "homeward.test/log\n042\n" + base64.b64encode(bytes(32)).decode() + "\n"
-        )
+        Checkpoint.parse("homeward.test/log\n042\n" + base64.b64encode(bytes(32)).decode() + "\n")
 
 
 def _tree(n: int) -> tuple[CompactRange, dict[tuple[int, int], bytes]]:
@@ -136,13 +131,17 @@ def test_party_cosigns_an_extension_and_refuses_a_rewritten_history() -> None:
     origin = "homeward.test/log"
     cr4, _ = _tree(4)
     note4 = sign_note(Checkpoint(origin, 4, cr4.root()).body(), [med])
-    signed4, state = cosign(ua, note4, [med.verifier], origin, None, [], 100)
+    signed4, state = cosign(
+        ua, note4, log_keys=[med.verifier], origin=origin, last=None, proof=[], timestamp=100
+    )
     assert open_note(signed4, [med.verifier, ua.verifier]).signed_by("UA")
 
     cr7, nodes7 = _tree(7)
     note7 = sign_note(Checkpoint(origin, 7, cr7.root()).body(), [med])
     proof = consistency_proof(4, 7, lambda ids: nodes7)
-    _, state7 = cosign(ua, note7, [med.verifier], origin, state, proof, 101)
+    _, state7 = cosign(
+        ua, note7, log_keys=[med.verifier], origin=origin, last=state, proof=proof, timestamp=101
+    )
     assert state7 == CosignerState(7, cr7.root())
 
     forked = CompactRange()
@@ -150,9 +149,19 @@ def test_party_cosigns_an_extension_and_refuses_a_rewritten_history() -> None:
         forked.append(leaf_hash(f"rewritten {i}".encode()))
     note_fork = sign_note(Checkpoint(origin, 7, forked.root()).body(), [med])
     with pytest.raises(DivergenceError, match="UA refuses to cosign"):
-        cosign(ua, note_fork, [med.verifier], origin, state, proof, 102)
+        cosign(
+            ua,
+            note_fork,
+            log_keys=[med.verifier],
+            origin=origin,
+            last=state,
+            proof=proof,
+            timestamp=102,
+        )
     with pytest.raises(DivergenceError, match="rollback"):
-        cosign(ua, note4, [med.verifier], origin, state7, [], 103)
+        cosign(
+            ua, note4, log_keys=[med.verifier], origin=origin, last=state7, proof=[], timestamp=103
+        )
 
 
 def test_party_refuses_a_checkpoint_the_mediator_did_not_sign() -> None:
@@ -160,4 +169,4 @@ def test_party_refuses_a_checkpoint_the_mediator_did_not_sign() -> None:
     impostor = Signer.generate("MED")
     note = sign_note(Checkpoint("o", 1, leaf_hash(b"x")).body(), [impostor])
     with pytest.raises(DivergenceError, match="no signature by a known key"):
-        cosign(ua, note, [med.verifier], "o", None, [], 1)
+        cosign(ua, note, log_keys=[med.verifier], origin="o", last=None, proof=[], timestamp=1)
