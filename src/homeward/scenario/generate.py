@@ -47,12 +47,8 @@ class Scenario:
         for key, records in self.files.items():
             entry: dict[str, object] = {
                 "rows": len(records),
-                "by_category": _count(
-                    r.category.value if r.category else "" for r in records
-                ),
-                "by_health": _count(
-                    r.health.value if r.health else "" for r in records
-                ),
+                "by_category": _count(r.category.value if r.category else "" for r in records),
+                "by_health": _count(r.health.value if r.health else "" for r in records),
             }
             if key.endswith("_sought"):
                 entry["by_source"] = _count(r.extra["source"] for r in records)
@@ -74,9 +70,7 @@ class Scenario:
             (Side.UA, self.ru_holdings),
             (Side.RU, self.ua_holdings),
         ):
-            counts = Counter(
-                r.effective_category.value for r in holdings if r.record_id in linked
-            )
+            counts = Counter(r.effective_category.value for r in holdings if r.record_id in linked)
             result[nation.value] = {c.value: counts[c.value] for c in Category}
         return result
 
@@ -120,9 +114,7 @@ def _generate_people(preset: Preset, plan: PeoplePlan, seed: int) -> _SideOutput
     facilities = facility_names(holder, plan.holder_facilities)
 
     civilians = _split(plan.held, plan.held_civilian_share)
-    categories = [Category.CIVILIAN] * civilians + [Category.MILITARY] * (
-        plan.held - civilians
-    )
+    categories = [Category.CIVILIAN] * civilians + [Category.MILITARY] * (plan.held - civilians)
     rng.shuffle(categories)
     held = [maker.make(rng, category, facilities) for category in categories]
     holding_ids = [f"{holder.value}-H-{i:06d}" for i in range(1, len(held) + 1)]
@@ -137,9 +129,7 @@ def _generate_people(preset: Preset, plan: PeoplePlan, seed: int) -> _SideOutput
     confirmed = _split(plan.held, plan.confirmed_share)
     missing = _split(plan.held, plan.missing_share)
     for position, index in enumerate(order[: confirmed + missing]):
-        source = (
-            Source.HELD_CONFIRMED if position < confirmed else Source.MISSING_REPORT
-        )
+        source = Source.HELD_CONFIRMED if position < confirmed else Source.MISSING_REPORT
         entries.append((held[index], source, holding_ids[index]))
     for index in sorted(
         rng.sample(range(len(held)), _split(plan.held, plan.family_duplicate_share))
@@ -148,18 +138,14 @@ def _generate_people(preset: Preset, plan: PeoplePlan, seed: int) -> _SideOutput
 
     not_held_reports = plan.sought_total - len(entries) - plan.family_not_held
     if not_held_reports < 0:
-        raise ValueError(
-            f"preset {preset.name}: sought_total too small for {nation.value}"
-        )
+        raise ValueError(f"preset {preset.name}: sought_total too small for {nation.value}")
     for source, count in (
         (Source.MISSING_REPORT, not_held_reports),
         (Source.FAMILY_CLAIM, plan.family_not_held),
     ):
         for _ in range(count):
             category = Category.MILITARY if rng.random() < 0.8 else Category.CIVILIAN
-            entries.append(
-                (maker.make(rng, category, None, missing=True), source, None)
-            )
+            entries.append((maker.make(rng, category, None, missing=True), source, None))
 
     rng.shuffle(entries)
     sought: list[PersonRecord] = []

@@ -192,9 +192,7 @@ def ru_patronymic(father: str, female: bool) -> str:
 _UK_TO_RU_LETTERS = str.maketrans(
     {"і": "и", "І": "И", "ї": "и", "Ї": "И", "є": "е", "Є": "Е", "ґ": "г", "Ґ": "Г"}
 )
-_RU_TO_UK_LETTERS = str.maketrans(
-    {"ы": "и", "э": "е", "Э": "Е", "ё": "е", "Ё": "Е", "ъ": "ʼ"}
-)
+_RU_TO_UK_LETTERS = str.maketrans({"ы": "и", "э": "е", "Э": "Е", "ё": "е", "Ё": "Е", "ъ": "ʼ"})
 _APOSTROPHES = ("ʼ", "'", "’")
 
 

@@ -128,12 +128,8 @@ class PopulationMaker:
         self.females = Weighted(tuple((n, n.weight) for n in FEMALE_NAMES))
         self.ranks = Weighted(tuple((i, w) for i, (_, _, w) in enumerate(RANKS)))
         self.years = Weighted(_CAPTURE_YEARS)
-        self.military_ages = Weighted(
-            tuple(((lo, hi), w) for lo, hi, w in _MILITARY_AGES)
-        )
-        self.civilian_ages = Weighted(
-            tuple(((lo, hi), w) for lo, hi, w in _CIVILIAN_AGES)
-        )
+        self.military_ages = Weighted(tuple(((lo, hi), w) for lo, hi, w in _MILITARY_AGES))
+        self.civilian_ages = Weighted(tuple(((lo, hi), w) for lo, hi, w in _CIVILIAN_AGES))
         self.health = Weighted(_HEALTH)
 
     def make(
@@ -168,9 +164,7 @@ class PopulationMaker:
                 else LegalStatus.CIVILIAN_DETAINED
             )
         kin_relation = rng.randrange(len(RELATIONS[self.nation]))
-        if (
-            female and kin_relation == 2
-        ):  # the lists name wives only; a woman's father instead
+        if female and kin_relation == 2:  # the lists name wives only; a woman's father instead
             kin_relation = 1
         kin_male = kin_relation in (1, 4, 5)
         kin_given = (self.males if kin_male else self.females).pick(rng)
@@ -202,16 +196,10 @@ class PopulationMaker:
         # 2014: from the start of the war in Donbas; 2022: from the full-scale invasion.
         start = {2014: dt.date(2014, 4, 6), 2022: dt.date(2022, 2, 24)}.get(year)
         start = start or dt.date(year, 1, 1)
-        end = (
-            self.reference_date - dt.timedelta(days=6)
-            if year == 2025
-            else dt.date(year, 12, 31)
-        )
+        end = self.reference_date - dt.timedelta(days=6) if year == 2025 else dt.date(year, 12, 31)
         return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
 
-    def _date_of_birth(
-        self, rng: random.Random, military: bool, captured: dt.date
-    ) -> dt.date:
+    def _date_of_birth(self, rng: random.Random, military: bool, captured: dt.date) -> dt.date:
         lo, hi = (self.military_ages if military else self.civilian_ages).pick(rng)
         # Nobody was captured before their 18th birthday.
         lo = max(lo, self.reference_date.year - captured.year + 19)
@@ -235,9 +223,7 @@ class PopulationMaker:
             return f"{rng.randrange(10**9):09d}"  # ID card
         letters = "АВЕКМНОРСТ"
         if self.nation is Side.UA:
-            return (
-                f"{rng.choice(letters)}{rng.choice(letters)}{rng.randrange(10**6):06d}"
-            )
+            return f"{rng.choice(letters)}{rng.choice(letters)}{rng.randrange(10**6):06d}"
         return f"{rng.randrange(10**4):04d} {rng.randrange(10**6):06d}"
 
     def _place_of_capture(self, rng: random.Random, captured: dt.date) -> str:

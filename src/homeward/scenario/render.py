@@ -40,9 +40,7 @@ def _names(person: Identity, script: Script) -> tuple[str, str, str]:
     """(surname, given name, patronymic) of ``person`` in ``script``."""
     female = person.female
     uk = (
-        person.surname
-        if person.nation is Side.UA
-        else ukrainize_surname(person.surname),
+        person.surname if person.nation is Side.UA else ukrainize_surname(person.surname),
         person.given.uk,
         uk_patronymic(person.father.uk, female),
     )
@@ -83,11 +81,7 @@ def _birth_date(
         return PartialDate(born.year, born.day, born.month)
     roll -= swapped
     if roll < partial:
-        return (
-            PartialDate(born.year)
-            if roll < partial / 2
-            else PartialDate(born.year, born.month)
-        )
+        return PartialDate(born.year) if roll < partial / 2 else PartialDate(born.year, born.month)
     return PartialDate(born.year, born.month, born.day)
 
 
@@ -98,11 +92,7 @@ def _full(day: dt.date) -> PartialDate:
 def _mistyped_number(number: str, rng: random.Random) -> str:
     digits = [i for i, c in enumerate(number) if c.isdigit()]
     at = rng.choice(digits)
-    return (
-        number[:at]
-        + str((int(number[at]) + rng.randrange(1, 10)) % 10)
-        + number[at + 1 :]
-    )
+    return number[:at] + str((int(number[at]) + rng.randrange(1, 10)) % 10) + number[at + 1 :]
 
 
 def render_holding(
@@ -111,21 +101,9 @@ def render_holding(
     """The holding side's row: the name often in its own language or Latin, some typos."""
     roll = rng.random()
     if person.nation is Side.UA:  # Russian clerks writing Ukrainian names
-        script = (
-            Script.NATIVE
-            if roll < 0.55
-            else Script.FOREIGN
-            if roll < 0.88
-            else Script.LATIN
-        )
+        script = Script.NATIVE if roll < 0.55 else Script.FOREIGN if roll < 0.88 else Script.LATIN
     else:
-        script = (
-            Script.NATIVE
-            if roll < 0.75
-            else Script.FOREIGN
-            if roll < 0.90
-            else Script.LATIN
-        )
+        script = Script.NATIVE if roll < 0.75 else Script.FOREIGN if roll < 0.90 else Script.LATIN
     surname, given, patronymic = _names(person, script)
     if rng.random() < 0.06:
         surname = typo(surname, rng)
@@ -163,9 +141,7 @@ def render_holding(
         place_of_capture=place if rng.random() < 0.7 else None,
         health=person.health,
         held_at=person.held_at,
-        father_name=_given_in(person.father, person.nation, script)
-        if rng.random() < 0.2
-        else None,
+        father_name=_given_in(person.father, person.nation, script) if rng.random() < 0.2 else None,
         mother_maiden_name=None,
         next_of_kin=None,
     )
@@ -184,9 +160,7 @@ def render_sought(
     person: Identity, record_id: str, source: Source, rng: random.Random
 ) -> PersonRecord:
     """A row of the person's own side's sought registry, in their own language."""
-    typo_p, drop_p, partial_p, swap_p, absent_p, number_p, status_p = _SOUGHT_NOISE[
-        source
-    ]
+    typo_p, drop_p, partial_p, swap_p, absent_p, number_p, status_p = _SOUGHT_NOISE[source]
     surname, given, patronymic = _names(person, Script.NATIVE)
     if rng.random() < typo_p:
         surname = typo(surname, rng)
@@ -199,9 +173,7 @@ def render_sought(
         status = None
     captured: PartialDate | None = _full(person.date_of_capture)
     if not confirmed and rng.random() < 0.3:  # "last seen in March 2023"
-        captured = PartialDate(
-            person.date_of_capture.year, person.date_of_capture.month
-        )
+        captured = PartialDate(person.date_of_capture.year, person.date_of_capture.month)
     elif confirmed and rng.random() < 0.15:
         captured = None
     relation, kin_given, kin_surname = person.next_of_kin
@@ -214,15 +186,11 @@ def render_sought(
         given_name=given,
         patronymic=None if rng.random() < drop_p else patronymic,
         sex=person.sex,
-        date_of_birth=_birth_date(
-            person.date_of_birth, rng, partial_p, swap_p, absent_p
-        ),
+        date_of_birth=_birth_date(person.date_of_birth, rng, partial_p, swap_p, absent_p),
         place_of_birth=person.place_of_birth if rng.random() < 0.8 else None,
         citizenship=side.value,
         status=status,
-        category=person.category
-        if rng.random() < (0.98 if confirmed else 0.8)
-        else None,
+        category=person.category if rng.random() < (0.98 if confirmed else 0.8) else None,
         rank=rank_name(person.rank, side) if person.rank is not None else None,
         service_number=person.service_number if rng.random() < number_p else None,
         unit=person.unit if source is not Source.FAMILY_CLAIM else None,

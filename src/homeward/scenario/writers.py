@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -35,15 +36,11 @@ def person_header(records: Iterable[PersonRecord]) -> list[str]:
 def write_person_file(records: Sequence[PersonRecord], path: Path) -> Path:
     """Write ``records`` to ``path``; the suffix (.csv, .xlsx, .json) chooses the format."""
     header = person_header(records)
-    rows = (
-        [row.get(name, "") for name in header] for row in (r.as_row() for r in records)
-    )
+    rows = ([row.get(name, "") for name in header] for row in (r.as_row() for r in records))
     return write_table(header, rows, path)
 
 
-def write_table(
-    header: Sequence[str], rows: Iterable[Sequence[str]], path: Path
-) -> Path:
+def write_table(header: Sequence[str], rows: Iterable[Sequence[str]], path: Path) -> Path:
     """Stream ``rows`` (values in ``header`` order) to ``path`` in its suffix's format.
 
     A row longer or shorter than the header is written as it is (CSV: that many values;
@@ -66,17 +63,13 @@ def write_table(
     return path
 
 
-def _write_json(
-    header: Sequence[str], rows: Iterable[Sequence[str]], out: IO[str]
-) -> None:
+def _write_json(header: Sequence[str], rows: Iterable[Sequence[str]], out: IO[str]) -> None:
     out.write("[")
     first = True
     for values in rows:
         item: object
         if len(values) == len(header):
-            item = {
-                k: (v if v != "" else None) for k, v in zip(header, values, strict=True)
-            }
+            item = {k: (v if v != "" else None) for k, v in zip(header, values, strict=True)}
         else:
             item = list(values)
         out.write("\n" if first else ",\n")
@@ -85,9 +78,7 @@ def _write_json(
     out.write("\n]\n")
 
 
-def _write_xlsx(
-    header: Sequence[str], rows: Iterable[Sequence[str]], path: Path
-) -> None:
+def _write_xlsx(header: Sequence[str], rows: Iterable[Sequence[str]], path: Path) -> None:
     from openpyxl import Workbook  # heavy; only for XLSX files
 
     book = Workbook(write_only=True)
@@ -101,27 +92,30 @@ def _write_xlsx(
 
 
 def _normalise_zip(path: Path) -> None:
-    """Rewrite an XLSX with fixed entry times and document dates so that it is reproducible."""
-    with zipfile.ZipFile(path) as source:
-        entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for name, data in entries:
-            if name == "docProps/core.xml":
-                text = data.decode("utf-8")
+    """Rewrite an XLSX with fixed entry times and document dates so that it is reproducible.
+
+    Entries are copied in chunks: a million-row sheet never sits in memory.
+    """
+    fixed = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(fixed, "w") as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if entry.filename == "docProps/core.xml":
+                text = source.read(entry).decode("utf-8")
                 text = re.sub(
                     r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
                     rf"\g<1>{_FIXED_ISO}\g<2>",
                     text,
                 )
-                data = text.encode("utf-8")
-            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, data)
+                target.writestr(info, text.encode("utf-8"))
+                continue
+            with source.open(entry) as data, target.open(info, "w") as out:
+                shutil.copyfileobj(data, out, 1 << 20)
+    fixed.replace(path)
 
 
-def write_scenario(
-    scenario: Scenario, out_dir: Path, fmt: str = "csv"
-) -> dict[str, Path]:
+def write_scenario(scenario: Scenario, out_dir: Path, fmt: str = "csv") -> dict[str, Path]:
     """Write the four registries (as ``fmt``), truth.csv and scenario.json into ``out_dir``.
 
     Returns the paths by key: ua_holdings, ru_holdings, ua_sought, ru_sought, truth, scenario.
