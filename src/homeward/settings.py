@@ -14,6 +14,7 @@ DEFAULT_DATABASE_URL = "sqlite:///homeward.db"
 class Settings:
     """Where the workspace lives.
 
+    ``HOMEWARD_KEY_PASSPHRASE``: unlocks the signing keys in ``<workspace>/keys``.
     ``HOMEWARD_DATABASE_URL``: the database (default ``sqlite:///homeward.db``; PostgreSQL as
     ``postgresql+psycopg://user@host/db``). ``HOMEWARD_WORKSPACE``: the folder for keys,
     models and exports (default: the current folder).
@@ -21,6 +22,7 @@ class Settings:
 
     database_url: str = DEFAULT_DATABASE_URL
     workspace: Path = Path(".")
+    key_passphrase: str | None = None
 
     @property
     def keys_dir(self) -> Path:
@@ -36,6 +38,7 @@ class Settings:
         return cls(
             database_url=env.get("HOMEWARD_DATABASE_URL", DEFAULT_DATABASE_URL),
             workspace=Path(env.get("HOMEWARD_WORKSPACE", ".")),
+            key_passphrase=env.get("HOMEWARD_KEY_PASSPHRASE"),
         )
 
     def for_workspace(self, folder: Path) -> Settings:

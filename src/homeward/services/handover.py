@@ -201,41 +201,63 @@ def advance(
     interview_note: str | None = None,
 ) -> HandoverState:
     """Take one step of a handover; the free-will step may keep the mediator's note."""
-    kind, action = _EVENTS[step]
     with engine.begin() as conn:
-        handover, _ = _load(conn, handover_id)
-        if step is Step.RELEASE and conn.execute(
-            select(releases.c.person_id).where(releases.c.person_id == handover.person_id)
-        ).first():
-            raise InvalidTransition(f"person {handover.person_id} was already released")
-        action(handover)
-        _store(conn, handover_id, handover)
-        if step is Step.RELEASE:
-            conn.execute(
-                insert(releases).values(
-                    person_id=handover.person_id, handover_id=handover_id, released_at=_now()
-                )
+        return advance_in(conn, handover_id, step, events, actor=actor, note=interview_note)
+
+
+def advance_all(
+    handover_ids: Sequence[int], step: Step, engine: Engine, events: EventSink, *, actor: str
+) -> None:
+    """Take the same step for many handovers in one transaction (all or none)."""
+    with engine.begin() as conn:
+        for handover_id in handover_ids:
+            advance_in(conn, handover_id, step, events, actor=actor)
+
+
+def advance_in(
+    conn: Connection,
+    handover_id: int,
+    step: Step,
+    events: EventSink,
+    *,
+    actor: str,
+    note: str | None = None,
+) -> HandoverState:
+    """One step inside the caller's transaction."""
+    kind, action = _EVENTS[step]
+    handover, _ = _load(conn, handover_id)
+    if step is Step.RELEASE and conn.execute(
+        select(releases.c.person_id).where(releases.c.person_id == handover.person_id)
+    ).first():
+        raise InvalidTransition(f"person {handover.person_id} was already released")
+    action(handover)
+    _store(conn, handover_id, handover)
+    if step is Step.RELEASE:
+        conn.execute(
+            insert(releases).values(
+                person_id=handover.person_id, handover_id=handover_id, released_at=_now()
             )
-        if step is Step.CONFIRM_FREE_WILL and interview_note is not None:
-            conn.execute(
-                insert(interview_notes).values(
-                    handover_id=handover_id,
-                    outcome="wishes_to_return",
-                    note=interview_note,
-                    recorded_by=actor,
-                    recorded_at=_now(),
-                )
-            )
-        events.append(
-            conn,
-            kind,
-            {
-                "handover": handover_id,
-                "day": handover.day,
-                "person": events.person_ref(conn, handover.person_id),
-                "from": handover.from_side.value,
-                "category": handover.category.value,
-                "by": actor,
-            },
         )
+    if step is Step.CONFIRM_FREE_WILL and note is not None:
+        conn.execute(
+            insert(interview_notes).values(
+                handover_id=handover_id,
+                outcome="wishes_to_return",
+                note=note,
+                recorded_by=actor,
+                recorded_at=_now(),
+            )
+        )
+    events.append(
+        conn,
+        kind,
+        {
+            "handover": handover_id,
+            "day": handover.day,
+            "person": events.person_ref(conn, handover.person_id),
+            "from": handover.from_side.value,
+            "category": handover.category.value,
+            "by": actor,
+        },
+    )
     return handover.state

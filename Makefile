@@ -1,0 +1,74 @@
+# homeward: the README's two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+WORKSPACE ?= demo
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install install-dev system-deps run demo serve test check lint typecheck contracts unit integration e2e bench bench-matching bench-import clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP)
+
+install: $(STAMP)
+
+install-dev: $(DEV_STAMP) system-deps
+
+# Chromium (browser tests), Java (Spark tests): Debian packages, installed when missing.
+system-deps:
+	@bash scripts/system-deps.sh
+
+run: install
+	@if [ ! -f "$(WORKSPACE)/summary.json" ]; then \
+		echo "Creating the demo workspace in $(WORKSPACE)/ (synthetic people only)"; \
+		$(BIN)/homeward demo --seed 1 --out $(WORKSPACE); \
+	fi
+	$(BIN)/homeward serve --workspace $(WORKSPACE) --host $(HOST) --port $(PORT)
+
+demo: install
+	$(BIN)/homeward demo --seed 1 --out $(WORKSPACE)
+
+test: install-dev check
+	@bash scripts/ensure-postgres.sh
+	$(BIN)/pytest -n 2 --dist loadfile tests
+
+check: lint typecheck contracts
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+contracts: $(DEV_STAMP)
+	$(BIN)/lint-imports
+
+unit: $(DEV_STAMP)
+	$(BIN)/pytest tests/unit
+
+bench: install-dev
+	@bash scripts/ensure-postgres.sh
+	$(BIN)/python bench/bench_import.py --rows 1000000
+	$(BIN)/python bench/bench_ledger.py --events 1000000
+	$(BIN)/python bench/bench_planning.py
+	$(MAKE) bench-matching
+
+bench-matching: install-dev
+	$(BIN)/python bench/bench_matching.py
+
+clean:
+	rm -rf $(VENV) $(WORKSPACE) .pytest_cache .mypy_cache .ruff_cache
