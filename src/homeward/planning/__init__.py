@@ -1,1 +1,103 @@
-"""homeward.planning."""
+"""Agreements and tranche planning: terms, eligibility, the CP-SAT planner, rebalancing.
+
+A pure core: it imports the standard library, OR-Tools and tomllib only.
+"""
+
+from homeward.planning.canonical import terms_to_canonical
+from homeward.planning.codes import checkin_code, checkin_codes
+from homeward.planning.counts import SolverOptions
+from homeward.planning.eligibility import (
+    EligibilityReport,
+    Reason,
+    Verdict,
+    check_eligibility,
+    check_person,
+)
+from homeward.planning.feasibility import Shortfall, TermsCannotBeMetError, terms_problems
+from homeward.planning.istanbul import istanbul_2025_terms
+from homeward.planning.manifest import (
+    ManifestHeader,
+    ManifestRow,
+    PersonName,
+    manifest_header,
+    manifest_rows,
+    qr_payload,
+)
+from homeward.planning.model import (
+    Candidate,
+    Category,
+    CrossingPoint,
+    EligibilityRule,
+    Health,
+    InvalidTermsError,
+    Parity,
+    PriorityGroup,
+    Terms,
+    TrancheTerms,
+)
+from homeward.planning.plan import Plan, PlannedPerson, SolveReport, TranchePlan, plan_from_dict
+from homeward.planning.planner import plan_exchange
+from homeward.planning.rebalance import (
+    Action,
+    CannotRebalanceError,
+    Failure,
+    Proposal,
+    apply_proposal,
+    propose_rebalance,
+)
+from homeward.planning.terms_file import (
+    TermsFileError,
+    load_terms,
+    parse_terms_toml,
+    terms_from_dict,
+)
+from homeward.planning.verify import verify_plan
+
+__all__ = [
+    "Action",
+    "Candidate",
+    "CannotRebalanceError",
+    "Category",
+    "CrossingPoint",
+    "EligibilityReport",
+    "EligibilityRule",
+    "Failure",
+    "Health",
+    "InvalidTermsError",
+    "ManifestHeader",
+    "ManifestRow",
+    "Parity",
+    "PersonName",
+    "Plan",
+    "PlannedPerson",
+    "PriorityGroup",
+    "Proposal",
+    "Reason",
+    "Shortfall",
+    "SolveReport",
+    "SolverOptions",
+    "Terms",
+    "TermsCannotBeMetError",
+    "TermsFileError",
+    "TrancheTerms",
+    "TranchePlan",
+    "Verdict",
+    "apply_proposal",
+    "check_eligibility",
+    "check_person",
+    "checkin_code",
+    "checkin_codes",
+    "istanbul_2025_terms",
+    "load_terms",
+    "manifest_header",
+    "manifest_rows",
+    "parse_terms_toml",
+    "plan_exchange",
+    "plan_from_dict",
+    "propose_rebalance",
+    "qr_payload",
+    "terms_from_dict",
+    "terms_problems",
+    "terms_to_canonical",
+    "verify_plan",
+]

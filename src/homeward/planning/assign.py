@@ -81,6 +81,7 @@ def assign_side(
     terms: Terms,
     selected: dict[Category, tuple[Ranked, ...]],
     counts: dict[str, dict[Category, int]],
+    *,
     tranche_ids: list[str],
     tiers: int,
     options: SolverOptions,
@@ -96,17 +97,14 @@ def assign_side(
     demand: dict[tuple[Category, int], list[int]] = {}
     for c in terms.categories:
         tier_counts = [
-            sum(n for g, n in groups.items() if g[1] is c and g[2] == k)
-            for k in range(tiers)
+            sum(n for g, n in groups.items() if g[1] is c and g[2] == k) for k in range(tiers)
         ]
         per_tranche = [counts[i][c] for i in tranche_ids]
         for k, row in enumerate(tier_fill(tier_counts, per_tranche)):
             if any(row):
                 demand[c, k] = row
     hint = _greedy(groups, demand)
-    y, n_groups, bound, optimal = _solve(
-        groups, demand, len(tranche_ids), hint, options
-    )
+    y, n_groups, bound, optimal = _solve(groups, demand, len(tranche_ids), hint, options)
     out: dict[str, list[Ranked]] = {i: [] for i in tranche_ids}
     for g in sorted(groups):
         queue = iter(members[g])
@@ -142,22 +140,20 @@ def _solve(
         for t in range(n_tranches):
             if need[t]:
                 m.add(
-                    _sum(
-                        v
-                        for (g, tt), v in y.items()
-                        if tt == t and g[1] is c and g[2] == k
-                    )
+                    _sum(v for (g, tt), v in y.items() if tt == t and g[1] is c and g[2] == k)
                     == need[t]
                 )
     used = {(g[0], t) for (g, t), n in hint.items() if n}
     for key, var in z.items():
         m.add_hint(var, key in used)
-    # Every facility with someone selected needs at least one tranche.
+    # Cuts that tighten the bound: a group needs at least ceil(size / largest slot) of the
+    # tranches its priority group may use, each of them opened for its facility.
     facilities = sorted({g[0] for g in groups})
-    for f in facilities:
-        mine = [v for (ff, _), v in z.items() if ff == f]
-        if mine:
-            m.add(sum(mine) >= 1)
+    for g in sorted(groups):
+        need = demand[g[1], g[2]]
+        slots = [t for t in range(n_tranches) if need[t]]
+        at_least = -(-groups[g] // max(need[t] for t in slots))
+        m.add(_sum(z[g[0], t] for t in slots) >= at_least)
     m.minimize(sum(z.values()))
     solver = _solver(options, options.assign_limit)
     status = solver.solve(m)

@@ -55,8 +55,7 @@ def terms_to_canonical(terms: Terms) -> dict[str, Any]:
         out["reference_date"] = terms.reference_date.isoformat()
     out["eligibility"] = {r.category.value: _rule(r) for r in terms.eligibility}
     out["crossing_points"] = [
-        {"name": p.name, "daily_capacity": p.daily_capacity}
-        for p in terms.crossing_points
+        {"name": p.name, "daily_capacity": p.daily_capacity} for p in terms.crossing_points
     ]
     tranches = []
     for t in terms.tranches:

@@ -32,7 +32,7 @@ class SolverOptions:
     seed: int = 0
     workers: int = 1
     counts_limit: float = 5.0
-    assign_limit: float = 4.0
+    assign_limit: float = 1.0
 
 
 def _sum(items: Iterable[cp_model.LinearExprT]) -> cp_model.LinearExpr:
@@ -44,6 +44,7 @@ def _solver(options: SolverOptions, limit: float) -> cp_model.CpSolver:
     solver.parameters.random_seed = options.seed
     solver.parameters.num_workers = options.workers
     solver.parameters.max_deterministic_time = limit
+    solver.parameters.linearization_level = 2
     if options.workers > 1:
         solver.parameters.interleave_search = True
     return solver
@@ -69,17 +70,12 @@ class _CountModel:
                 self.o[s, t.id] = m.new_int_var(0, min(n_out, cap), f"o_{s}_{t.id}")
             m.add(_sum(self.o[s, t.id] for t in terms.tranches) == n_out)
             for c in cats:
-                m.add(
-                    _sum(self.x[s, t.id, c] for t in terms.tranches)
-                    <= pool.available(s, c)
-                )
+                m.add(_sum(self.x[s, t.id, c] for t in terms.tranches) <= pool.available(s, c))
         self._quotas()
         self._capacity()
         self._parity()
 
-    def _at_least(
-        self, expr: cp_model.LinearExpr, target: int, short: Shortfall
-    ) -> None:
+    def _at_least(self, expr: cp_model.LinearExpr, target: int, short: Shortfall) -> None:
         """``expr == target``; elastically ``expr + missing == target``."""
         if not self.elastic:
             self.m.add(expr == target)
@@ -104,9 +100,7 @@ class _CountModel:
                 if t.total is not None:
                     what = f"the total for {t.id} is {t.total:,} per side"
                     expr = _sum(x[s, t.id, c] for c in cats)
-                    self._at_least(
-                        expr, t.total, Shortfall(f"tranche_total:{t.id}", 0, what, s)
-                    )
+                    self._at_least(expr, t.total, Shortfall(f"tranche_total:{t.id}", 0, what, s))
             for c in cats:
                 q = terms.quota(c)
                 if q is not None:
@@ -115,9 +109,7 @@ class _CountModel:
                     self._at_least(expr, q, Shortfall(f"quota:{c.value}", 0, what, s))
             expr = _sum(x[s, t.id, c] for t in terms.tranches for c in cats)
             what = f"the total is {terms.total_per_side:,} per side"
-            self._at_least(
-                expr, terms.total_per_side, Shortfall("total_per_side", 0, what, s)
-            )
+            self._at_least(expr, terms.total_per_side, Shortfall("total_per_side", 0, what, s))
 
     def _capacity(self) -> None:
         terms = self.terms
@@ -148,10 +140,7 @@ class _CountModel:
                 for c in cats:
                     self.m.add(x[a, t.id, c] == x[b, t.id, c])
             elif terms.parity is Parity.PER_TRANCHE:
-                self.m.add(
-                    _sum(x[a, t.id, c] for c in cats)
-                    == _sum(x[b, t.id, c] for c in cats)
-                )
+                self.m.add(_sum(x[a, t.id, c] for c in cats) == _sum(x[b, t.id, c] for c in cats))
         if terms.parity is Parity.OVERALL:
             self.m.add(
                 _sum(x[a, t.id, c] for t in terms.tranches for c in cats)
@@ -162,18 +151,14 @@ class _CountModel:
         return _sum(self.x[s, t.id, c] for t in self.terms.tranches)
 
 
-def elastic_shortfalls(
-    terms: Terms, pool: Pool, options: SolverOptions
-) -> list[Shortfall]:
+def elastic_shortfalls(terms: Terms, pool: Pool, options: SolverOptions) -> list[Shortfall]:
     """The fewest people by which the terms are missed, per constraint (empty: feasible)."""
     cm = _CountModel(terms, pool, elastic=True)
     cm.m.minimize(_sum(v for v, _ in cm.slacks))
     solver = _solver(options, options.counts_limit)
     status = solver.solve(cm.m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return [
-            Shortfall("parity", 0, "the two sides' offers cannot be matched at all")
-        ]
+        return [Shortfall("parity", 0, "the two sides' offers cannot be matched at all")]
     out = []
     for var, short in cm.slacks:
         n = int(solver.value(var))
@@ -185,9 +170,7 @@ def elastic_shortfalls(
     return out
 
 
-def solve_counts(
-    terms: Terms, pool: Pool, options: SolverOptions
-) -> tuple[Counts, Outside]:
+def solve_counts(terms: Terms, pool: Pool, options: SolverOptions) -> tuple[Counts, Outside]:
     """Counts per side, tranche and category; call only once the terms are known feasible."""
     cm = _CountModel(terms, pool, elastic=False)
     m, solver = cm.m, _solver(options, options.counts_limit)
@@ -217,7 +200,6 @@ def solve_counts(
         for s in terms.sides
     }
     outside: Outside = {
-        s: {t.id: int(solver.value(cm.o[s, t.id])) for t in terms.tranches}
-        for s in terms.sides
+        s: {t.id: int(solver.value(cm.o[s, t.id])) for t in terms.tranches} for s in terms.sides
     }
     return counts, outside

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
-from homeward.planning.model import Candidate, Terms
+from homeward.planning.model import Candidate, EligibilityRule, Terms
 from homeward.planning.people import age_bounds
 
 
@@ -88,8 +89,7 @@ class EligibilityReport:
         return "\n".join(lines)
 
 
-def check_person(person: Candidate, terms: Terms) -> Reason:
-    """The first reason the person cannot be released under the terms, or ELIGIBLE."""
+def _record_reason(person: Candidate, terms: Terms) -> Reason | None:
     if person.side not in terms.sides:
         return Reason.UNKNOWN_SIDE
     if person.deceased or person.status == "deceased":
@@ -98,40 +98,61 @@ def check_person(person: Candidate, terms: Terms) -> Reason:
         return Reason.ALREADY_RELEASED
     if person.held_for_proceedings:
         return Reason.HELD_FOR_PROCEEDINGS
-    rule = terms.rule(person.category)
-    if rule is None or terms.quota(person.category) == 0:
-        return Reason.OUTSIDE_CATEGORY
+    return None
+
+
+def _rule_reason(person: Candidate, rule: EligibilityRule) -> Reason | None:
     if rule.require_acknowledged and not person.acknowledged:
         return Reason.NOT_ACKNOWLEDGED
     if rule.statuses is not None and person.status not in rule.statuses:
         return Reason.STATUS_NOT_COVERED
     if rule.health is not None and person.health not in rule.health:
         return Reason.HEALTH_NOT_COVERED
-    if rule.min_age is not None or rule.max_age is not None:
-        ages = age_bounds(person.date_of_birth, terms.as_of)
-        if ages is None:
-            return Reason.AGE_UNKNOWN
-        youngest, oldest = ages
-        low = rule.min_age if rule.min_age is not None else 0
-        high = rule.max_age if rule.max_age is not None else 200
-        if oldest < low or youngest > high:
-            return Reason.OUTSIDE_AGE_RANGE
-        if youngest < low or oldest > high:
-            return Reason.AGE_UNCERTAIN
-    if rule.captured_from is not None or rule.captured_until is not None:
-        held = person.captured_on
-        if held is None:
-            return Reason.CAPTURED_OUTSIDE_PERIOD
-        if rule.captured_from is not None and held < rule.captured_from:
-            return Reason.CAPTURED_OUTSIDE_PERIOD
-        if rule.captured_until is not None and held > rule.captured_until:
-            return Reason.CAPTURED_OUTSIDE_PERIOD
-    return Reason.ELIGIBLE
+    return None
 
 
-def check_eligibility(
-    terms: Terms, candidates: Iterable[Candidate]
-) -> EligibilityReport:
+def _age_reason(person: Candidate, rule: EligibilityRule, on: date) -> Reason | None:
+    if rule.min_age is None and rule.max_age is None:
+        return None
+    ages = age_bounds(person.date_of_birth, on)
+    if ages is None:
+        return Reason.AGE_UNKNOWN
+    youngest, oldest = ages
+    low = rule.min_age if rule.min_age is not None else 0
+    high = rule.max_age if rule.max_age is not None else 200
+    if oldest < low or youngest > high:
+        return Reason.OUTSIDE_AGE_RANGE
+    if youngest < low or oldest > high:
+        return Reason.AGE_UNCERTAIN
+    return None
+
+
+def _capture_reason(person: Candidate, rule: EligibilityRule) -> Reason | None:
+    if rule.captured_from is None and rule.captured_until is None:
+        return None
+    held = person.captured_on
+    early = rule.captured_from is not None and (held is None or held < rule.captured_from)
+    late = rule.captured_until is not None and (held is None or held > rule.captured_until)
+    return Reason.CAPTURED_OUTSIDE_PERIOD if early or late else None
+
+
+def check_person(person: Candidate, terms: Terms) -> Reason:
+    """The first reason the person cannot be released under the terms, or ELIGIBLE."""
+    found = _record_reason(person, terms)
+    if found is not None:
+        return found
+    rule = terms.rule(person.category)
+    if rule is None or terms.quota(person.category) == 0:
+        return Reason.OUTSIDE_CATEGORY
+    found = (
+        _rule_reason(person, rule)
+        or _age_reason(person, rule, terms.as_of)
+        or _capture_reason(person, rule)
+    )
+    return found or Reason.ELIGIBLE
+
+
+def check_eligibility(terms: Terms, candidates: Iterable[Candidate]) -> EligibilityReport:
     """One verdict per person, in offer order; a repeated person id is not eligible twice."""
     seen: set[str] = set()
     verdicts = []
@@ -140,7 +161,5 @@ def check_eligibility(
             verdicts.append(Verdict(person.person_id, person.side, Reason.DUPLICATE))
             continue
         seen.add(person.person_id)
-        verdicts.append(
-            Verdict(person.person_id, person.side, check_person(person, terms))
-        )
+        verdicts.append(Verdict(person.person_id, person.side, check_person(person, terms)))
     return EligibilityReport(tuple(verdicts))

@@ -24,7 +24,7 @@ class Shortfall:
     side: str | None = None
 
 
-class TermsCannotBeMet(ValueError):
+class TermsCannotBeMetError(ValueError):
     def __init__(self, shortfalls: list[Shortfall]) -> None:
         self.shortfalls = tuple(shortfalls)
         super().__init__("; ".join(s.message for s in shortfalls))
@@ -180,7 +180,9 @@ def pool_problems(terms: Terms, pool: Pool) -> list[Shortfall]:
                 name = f"quota:{c.value}"
             elif len(fixed) == 1:
                 t = fixed[0][0]
-                what = f"{c.value} quota for {t.id} ({t.day.isoformat()}) is {_n(fixed_sum)} per side"
+                what = (
+                    f"{c.value} quota for {t.id} ({t.day.isoformat()}) is {_n(fixed_sum)} per side"
+                )
                 name = f"tranche_quota:{t.id}:{c.value}"
             else:
                 ids = ", ".join(t.id for t, _ in fixed)
@@ -208,14 +210,11 @@ def pool_problems(terms: Terms, pool: Pool) -> list[Shortfall]:
                 )
             )
     if not out and terms.parity is Parity.PER_TRANCHE_AND_CATEGORY:
-        matched = {
-            c: min(pool.available(s, c) for s in terms.sides) for c in terms.categories
-        }
+        matched = {c: min(pool.available(s, c) for s in terms.sides) for c in terms.categories}
         most = sum(matched.values())
         if most < terms.total_per_side:
             parts = ", ".join(
-                f"{c.value} "
-                + " vs ".join(f"{s} {_n(pool.available(s, c))}" for s in terms.sides)
+                f"{c.value} " + " vs ".join(f"{s} {_n(pool.available(s, c))}" for s in terms.sides)
                 for c in terms.categories
             )
             short = terms.total_per_side - most
@@ -230,7 +229,5 @@ def pool_problems(terms: Terms, pool: Pool) -> list[Shortfall]:
             )
     extra = {s: len(pool.outside[s]) for s in terms.sides}
     if any(extra.values()):
-        out.extend(
-            p for p in _capacity_problems(terms, extra) if p.constraint == "capacity"
-        )
+        out.extend(p for p in _capacity_problems(terms, extra) if p.constraint == "capacity")
     return out

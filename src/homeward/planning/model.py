@@ -43,7 +43,7 @@ class PriorityGroup(StrEnum):
     WOMEN = "women"
 
 
-class InvalidTerms(ValueError):
+class InvalidTermsError(ValueError):
     """The terms are malformed (unknown crossing point, duplicate tranche id, ...)."""
 
 
@@ -137,7 +137,7 @@ class Terms:
     def __post_init__(self) -> None:
         problems = _structural_problems(self)
         if problems:
-            raise InvalidTerms("; ".join(problems))
+            raise InvalidTermsError("; ".join(problems))
 
     def quota(self, category: Category) -> int | None:
         return self.military if category is Category.MILITARY else self.civilian
@@ -181,17 +181,13 @@ def _structural_problems(terms: Terms) -> list[str]:
         problems.append("crossing_points: names must be unique")
     for i, point in enumerate(terms.crossing_points):
         if point.daily_capacity < 0:
-            problems.append(
-                f"crossing_points[{i}].daily_capacity: must not be negative"
-            )
+            problems.append(f"crossing_points[{i}].daily_capacity: must not be negative")
     ids = [t.id for t in terms.tranches]
     if len(set(ids)) != len(ids):
         problems.append("tranches: ids must be unique")
     for i, t in enumerate(terms.tranches):
         if t.crossing not in names:
-            problems.append(
-                f"tranches[{i}].crossing: unknown crossing point {t.crossing!r}"
-            )
+            problems.append(f"tranches[{i}].crossing: unknown crossing point {t.crossing!r}")
         for key in ("total", "military", "civilian"):
             value = getattr(t, key)
             if value is not None and value < 0:

@@ -59,30 +59,25 @@ def in_group(person: Candidate, group: PriorityGroup, on: date) -> bool:
     return (person.sex or "").lower() in ("f", "female")
 
 
-def priority_of(person: Candidate, terms: Terms) -> PriorityGroup | None:
+def priority_of(person: Candidate, terms: Terms, on: date | None = None) -> PriorityGroup | None:
     """The highest-ranked priority group the person belongs to, if any."""
+    when = on or terms.as_of
     for group in terms.priority_groups:
-        if in_group(person, group, terms.as_of):
+        if in_group(person, group, when):
             return group
     return None
 
 
-def tier_of(person: Candidate, terms: Terms) -> int:
+def tier_of(person: Candidate, terms: Terms, on: date | None = None) -> int:
     """0 for the first priority group, ..., ``len(priority_groups)`` for nobody's group."""
-    group = priority_of(person, terms)
-    return (
-        len(terms.priority_groups)
-        if group is None
-        else terms.priority_groups.index(group)
-    )
+    group = priority_of(person, terms, on)
+    return len(terms.priority_groups) if group is None else terms.priority_groups.index(group)
 
 
-def rank_key(person: Candidate, terms: Terms) -> tuple[int, int, str]:
-    """Order within a side and category: priority, then longest held, then id."""
-    held = (
-        person.captured_on.toordinal() if person.captured_on else date.max.toordinal()
-    )
-    return tier_of(person, terms), held, person.person_id
+def rank_key(person: Candidate, tier: int) -> tuple[int, int, str]:
+    """Order within a side and category: priority tier, then longest held, then id."""
+    held = person.captured_on.toordinal() if person.captured_on else date.max.toordinal()
+    return tier, held, person.person_id
 
 
 def outside_parity(person: Candidate, terms: Terms) -> bool:

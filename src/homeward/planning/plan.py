@@ -132,7 +132,5 @@ def plan_from_dict(data: Mapping[str, Any]) -> Plan:
             s: {Category(c): tuple(person(p) for p in ps) for c, ps in r.items()}
             for s, r in data["reserves"].items()
         },
-        report=SolveReport(
-            rep["status"], rep["facility_groups"], rep["bound"], rep["seconds"]
-        ),
+        report=SolveReport(rep["status"], rep["facility_groups"], rep["bound"], rep["seconds"]),
     )

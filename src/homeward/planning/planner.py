@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from homeward.planning.assign import assign_side
 from homeward.planning.counts import SolverOptions, elastic_shortfalls, solve_counts
 from homeward.planning.feasibility import (
-    TermsCannotBeMet,
+    TermsCannotBeMetError,
     pool_problems,
     terms_problems,
 )
@@ -29,12 +29,12 @@ def _planned(r: Ranked, terms: Terms, outside: bool = False) -> PlannedPerson:
 
 
 def check_feasibility(terms: Terms, pool: Pool, options: SolverOptions) -> None:
-    """Raise ``TermsCannotBeMet`` naming the constraints missed and by how many people."""
+    """Raise ``TermsCannotBeMetError`` naming the constraints missed and by how many people."""
     problems = terms_problems(terms) or pool_problems(terms, pool)
     if not problems:
         problems = elastic_shortfalls(terms, pool, options)
     if problems:
-        raise TermsCannotBeMet(problems)
+        raise TermsCannotBeMetError(problems)
 
 
 def plan_exchange(
@@ -43,7 +43,7 @@ def plan_exchange(
     """Assign each side's eligible people to tranches, and rank the reserves.
 
     Deterministic for the same terms and candidates (in any order). Raises
-    ``TermsCannotBeMet`` when the terms cannot be met with the people offered.
+    ``TermsCannotBeMetError`` when the terms cannot be met with the people offered.
     """
     opts = options or SolverOptions()
     started = time.perf_counter()
@@ -72,15 +72,15 @@ def plan_exchange(
             )
             for c in terms.categories
         }
-        side = assign_side(terms, selected, counts[s], tranche_ids, pool.tiers, opts)
+        side = assign_side(
+            terms, selected, counts[s], tranche_ids=tranche_ids, tiers=pool.tiers, options=opts
+        )
         groups, bound = groups + side.groups, bound + side.bound
         optimal = optimal and side.optimal
         out_queue = iter(pool.outside[s])
         per_side[s] = {}
         for tid in tranche_ids:
-            first = [
-                _planned(next(out_queue), terms, True) for _ in range(outside[s][tid])
-            ]
+            first = [_planned(next(out_queue), terms, True) for _ in range(outside[s][tid])]
             people = sorted(
                 side.tranches[tid],
                 key=lambda r: (r.tier, r.person.facility, rank[r.person.person_id]),
@@ -101,6 +101,4 @@ def plan_exchange(
         bound=bound,
         seconds=time.perf_counter() - started,
     )
-    return Plan(
-        terms_name=terms.name, tranches=tranches, reserves=reserves, report=report
-    )
+    return Plan(terms_name=terms.name, tranches=tranches, reserves=reserves, report=report)

@@ -33,6 +33,7 @@ class Pool:
 
 def build_pool(terms: Terms, candidates: Iterable[Candidate]) -> Pool:
     people = list(candidates)
+    on = terms.as_of
     eligible = check_eligibility(terms, people).eligible_ids()
     seen: set[str] = set()
     counted: dict[str, dict[Category, list[Ranked]]] = {
@@ -43,19 +44,17 @@ def build_pool(terms: Terms, candidates: Iterable[Candidate]) -> Pool:
         if person.person_id not in eligible or person.person_id in seen:
             continue
         seen.add(person.person_id)
-        ranked = Ranked(person, tier_of(person, terms))
+        ranked = Ranked(person, tier_of(person, terms, on))
         if outside_parity(person, terms):
             outside[person.side].append(ranked)
         else:
             counted[person.side][person.category].append(ranked)
 
     def order(rs: list[Ranked]) -> tuple[Ranked, ...]:
-        return tuple(sorted(rs, key=lambda r: rank_key(r.person, terms)))
+        return tuple(sorted(rs, key=lambda r: rank_key(r.person, r.tier)))
 
     return Pool(
-        counted={
-            s: {c: order(rs) for c, rs in cs.items()} for s, cs in counted.items()
-        },
+        counted={s: {c: order(rs) for c, rs in cs.items()} for s, cs in counted.items()},
         outside={s: order(rs) for s, rs in outside.items()},
         tiers=len(terms.priority_groups) + 1,
     )

@@ -23,7 +23,7 @@ from homeward.planning.model import (
     CrossingPoint,
     EligibilityRule,
     Health,
-    InvalidTerms,
+    InvalidTermsError,
     Parity,
     PriorityGroup,
     Terms,
@@ -132,7 +132,7 @@ class _Table:
                 pass
         raise _fail(self.key(name), "a date (YYYY-MM-DD)", value)
 
-    def get_enum(self, name: str, kind: type[E], value: object, key: str) -> E:
+    def get_enum(self, kind: type[E], value: object, key: str) -> E:
         try:
             if not isinstance(value, str):
                 raise TypeError(value)
@@ -171,7 +171,8 @@ def _items(table: _Table, name: str, read: Callable[[_Table], T]) -> tuple[T, ..
 def _crossing(t: _Table) -> CrossingPoint:
     name = t.get_str("name", required=True)
     capacity = t.get_int("daily_capacity", required=True)
-    assert name is not None and capacity is not None
+    assert name is not None
+    assert capacity is not None
     return CrossingPoint(name=name, daily_capacity=capacity)
 
 
@@ -179,7 +180,9 @@ def _tranche(t: _Table) -> TrancheTerms:
     tranche_id = t.get_str("id", required=True)
     day = t.get_date("day", required=True)
     crossing = t.get_str("crossing", required=True)
-    assert tranche_id is not None and day is not None and crossing is not None
+    assert tranche_id is not None
+    assert day is not None
+    assert crossing is not None
     return TrancheTerms(
         id=tranche_id,
         day=day,
@@ -194,9 +197,7 @@ def _enum_list(t: _Table, name: str, kind: type[E]) -> tuple[E, ...] | None:
     values = t.get_list(name)
     if values is None:
         return None
-    return tuple(
-        t.get_enum(name, kind, v, f"{t.key(name)}[{i}]") for i, v in enumerate(values)
-    )
+    return tuple(t.get_enum(kind, v, f"{t.key(name)}[{i}]") for i, v in enumerate(values))
 
 
 def _rule(t: _Table, category: Category) -> EligibilityRule:
@@ -225,9 +226,7 @@ def _rules(top: _Table) -> tuple[EligibilityRule, ...] | None:
     rules = []
     for name in table.data:
         if name not in {c.value for c in Category}:
-            raise TermsFileError(
-                table.key(name), "unknown key (expected military or civilian)"
-            )
+            raise TermsFileError(table.key(name), "unknown key (expected military or civilian)")
         sub = _Table(table.data[name], table.key(name))
         rules.append(_rule(sub, Category(name)))
         sub.done()
@@ -247,7 +246,7 @@ def terms_from_dict(data: Mapping[str, Any]) -> Terms:
     parity = (
         Parity.PER_TRANCHE_AND_CATEGORY
         if parity_raw is None
-        else top.get_enum("parity", Parity, parity_raw, "parity")
+        else top.get_enum(Parity, parity_raw, "parity")
     )
     sides_raw = top.get_list("sides")
     if sides_raw is not None and (
@@ -260,7 +259,8 @@ def terms_from_dict(data: Mapping[str, Any]) -> Terms:
         kwargs["eligibility"] = rules
     if sides_raw is not None:
         kwargs["sides"] = (sides_raw[0], sides_raw[1])
-    assert name is not None and total is not None
+    assert name is not None
+    assert total is not None
     terms_args = dict(
         name=name,
         total_per_side=total,
@@ -268,9 +268,7 @@ def terms_from_dict(data: Mapping[str, Any]) -> Terms:
         military=top.get_int("military"),
         civilian=top.get_int("civilian"),
         priority_groups=_enum_list(top, "priority_groups", PriorityGroup) or (),
-        seriously_ill_outside_parity=top.get_bool(
-            "seriously_ill_outside_parity", False
-        ),
+        seriously_ill_outside_parity=top.get_bool("seriously_ill_outside_parity", False),
         reserve_size=top.get_int("reserve_size") or 0,
         reference_date=top.get_date("reference_date"),
         crossing_points=_items(top, "crossing_points", _crossing),
@@ -280,7 +278,7 @@ def terms_from_dict(data: Mapping[str, Any]) -> Terms:
     top.done()
     try:
         return Terms(**terms_args)
-    except InvalidTerms as exc:
+    except InvalidTermsError as exc:
         first = str(exc).split("; ")[0]
         key, _, message = first.partition(": ")
         raise TermsFileError(key, message) from exc
