@@ -175,6 +175,9 @@ def test_tampered_export_names_the_first_faulty_line(
         verify_export(out)
     lines[16] = lines[16].replace(b'"seq": 16', b'"seq":99')
     entries.write_bytes(b"\n".join(lines))
+    with pytest.raises(VerificationError, match=r"entries\.jsonl line 17: altered"):
+        verify_export(out)
+    (out / "leaf-hashes").unlink()  # without the hint the fault is still found, unlocated
     with pytest.raises(VerificationError, match=r"entries\.jsonl: the root of its 20 entries"):
         verify_export(out)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from homeward.ledger.merkle import leaf_hash
 from homeward.ledger.note import VerifierKey
 
 __all__ = [
@@ -21,12 +22,16 @@ __all__ = [
     "CHECKPOINT",
     "ENTRIES",
     "KEYS",
+    "LEAF_HASHES",
     "key_file_name",
     "make_proof_bundle",
     "write_export",
 ]
 
 ENTRIES = "entries.jsonl"
+LEAF_HASHES = "leaf-hashes"
+"""Optional hint: the 32-byte leaf hashes, in order. Only read when the root does not match,
+to name the first altered line; it is trusted only if it reproduces the signed root."""
 CHECKPOINT = "checkpoint"
 KEYS = "keys"
 BUNDLE_VERSION = 1
@@ -43,14 +48,19 @@ def write_export(
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / KEYS).mkdir(exist_ok=True)
     count = 0
-    with (out_dir / ENTRIES).open("wb", buffering=1 << 20) as out:
+    with (
+        (out_dir / ENTRIES).open("wb", buffering=1 << 20) as out,
+        (out_dir / LEAF_HASHES).open("wb", buffering=1 << 20) as hashes,
+    ):
         for leaf in leaves:
             if b"\n" in leaf:
                 raise ValueError(f"leaf {count} contains a newline and cannot be exported")
             out.write(leaf + b"\n")
+            hashes.write(leaf_hash(leaf))
             count += 1
-        out.flush()
-        os.fsync(out.fileno())
+        for stream in (out, hashes):
+            stream.flush()
+            os.fsync(stream.fileno())
     (out_dir / CHECKPOINT).write_text(note, encoding="utf-8", newline="")
     for key in keys:
         (out_dir / KEYS / key_file_name(key.name)).write_text(key.text() + "\n", encoding="utf-8")

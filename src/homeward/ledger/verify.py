@@ -17,8 +17,20 @@ from typing import Any
 
 from homeward.ledger.checkpoint import Checkpoint, CheckpointError
 from homeward.ledger.events import EventError, check_leaf
-from homeward.ledger.export_format import BUNDLE_VERSION, CHECKPOINT, ENTRIES, KEYS
-from homeward.ledger.merkle import CompactRange, ProofError, leaf_hash, verify_inclusion
+from homeward.ledger.export_format import (
+    BUNDLE_VERSION,
+    CHECKPOINT,
+    ENTRIES,
+    KEYS,
+    LEAF_HASHES,
+)
+from homeward.ledger.merkle import (
+    HASH_SIZE,
+    CompactRange,
+    ProofError,
+    leaf_hash,
+    verify_inclusion,
+)
 from homeward.ledger.note import (
     ED25519,
     KeyFormatError,
@@ -130,10 +142,39 @@ def verify_export(folder: Path, trusted: Sequence[VerifierKey] | None = None) ->
             f"{ENTRIES}: has {tree.size} entries but the checkpoint covers {size} (truncated)"
         )
     if tree.root() != result.checkpoint.root:
+        _locate_altered_line(folder, result.checkpoint)
         raise VerificationError(
             f"{ENTRIES}: the root of its {size} entries does not match the signed checkpoint"
         )
     return result
+
+
+def _locate_altered_line(folder: Path, checkpoint: Checkpoint) -> None:
+    """Raise naming the first altered line if the leaf-hash hint reproduces the signed root.
+
+    A hint that reproduces the root holds the genuine leaf hashes (short of a SHA-256
+    collision), so the first line whose hash differs from it is the first altered one.
+    """
+    path = folder / LEAF_HASHES
+    try:
+        if not path.is_file() or path.stat().st_size != HASH_SIZE * checkpoint.size:
+            return
+        hint = CompactRange()
+        with path.open("rb") as hashes:
+            while chunk := hashes.read(HASH_SIZE * 4096):
+                for at in range(0, len(chunk), HASH_SIZE):
+                    hint.append(chunk[at : at + HASH_SIZE])
+        if hint.root() != checkpoint.root:
+            return
+        with path.open("rb") as hashes, (folder / ENTRIES).open("rb") as entries:
+            for number, raw in enumerate(entries, 1):
+                if leaf_hash(raw[:-1]) != hashes.read(HASH_SIZE):
+                    raise VerificationError(
+                        f"{ENTRIES} line {number}: altered; it is not entry {number - 1} "
+                        "of the signed log"
+                    )
+    except OSError:
+        return
 
 
 def _field(bundle: dict[str, Any], name: str, kind: type) -> Any:
