@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from homeward.domain.validation import parse_person_row
@@ -31,7 +33,7 @@ def test_the_bad_share_gives_an_exact_evenly_spread_count() -> None:
     failing = [i for i, row in enumerate(rows) if not _parse(row)]
     duplicates = stats.by_kind[BadKind.DUPLICATE_ID]
     assert len(failing) == 100 - duplicates
-    assert max(b - a for a, b in zip(failing, failing[1:], strict=False)) < 400
+    assert max(b - a for a, b in pairwise(failing)) < 400
 
 
 def test_duplicate_rows_repeat_the_id_of_an_earlier_good_row() -> None:
