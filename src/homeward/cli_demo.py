@@ -39,8 +39,7 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
     with workspace.engine.connect() as conn:
         if conn.execute(select(func.count()).select_from(persons)).scalar_one():
             raise click.ClickException(
-                f"the database at {settings.database_url} is not empty; "
-                "the demo needs a fresh one"
+                f"the database at {settings.database_url} is not empty; the demo needs a fresh one"
             )
     passphrase = settings.key_passphrase or DEMO_PASSPHRASE
     ensure_keys(settings.keys_dir, passphrase)
@@ -69,14 +68,15 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
     click.echo(f"  exceptions: {len(summary['exceptions'])}, each rebalanced:")
     for e in summary["exceptions"]:
         click.echo(
-            f"    day {e['day']} {e['side']} {e['category']}: {e['exception']} -> "
-            f"{e['resolution']}"
+            f"    day {e['day']} {e['side']} {e['category']}: {e['exception']} -> {e['resolution']}"
         )
     for side, v in summary["sought_recovered"].items():
         share = 100 * v["recovered"] / v["sought"] if v["sought"] else 0.0
         click.echo(f"  {side} recovered {v['recovered']} of {v['sought']} sought ({share:.1f}%)")
-    click.echo(f"\nwrote {out / 'summary.json'}, {out / 'report.html'}, {out / 'ledger'}/ "
-               f"({result.ledger_entries} log entries)")
+    click.echo(
+        f"\nwrote {out / 'summary.json'}, {out / 'report.html'}, {out / 'ledger'}/ "
+        f"({result.ledger_entries} log entries)"
+    )
 
 
 @click.command()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
+from tests.factories import import_rows, person_rows
 
 from homeward.adapters.tables_exchange import handovers, interview_notes
 from homeward.adapters.tables_registry import persons
@@ -32,7 +33,6 @@ from homeward.services.handover import (
 )
 from homeward.services.rebalance import Remedy, accept_proposal, record_exception
 from homeward.services.reports import exchange_summary, public_bulletin
-from tests.factories import import_rows, person_rows
 
 
 def ids(engine: Engine, party: Side) -> list[tuple[int, Category]]:
@@ -47,17 +47,26 @@ def ids(engine: Engine, party: Side) -> list[tuple[int, Category]]:
 
 @pytest.fixture
 def planned(engine: Engine, tmp_path: Path) -> tuple[Engine, MemoryEventSink, list[int]]:
-    import_rows(engine, tmp_path, Side.UA, RegistryKind.HOLDINGS,
-                person_rows("UAH", 8, seed=1, locale="ru_RU", military_share=1.0))
-    import_rows(engine, tmp_path, Side.RU, RegistryKind.HOLDINGS,
-                person_rows("RUH", 8, seed=2, military_share=1.0))
+    import_rows(
+        engine,
+        tmp_path,
+        Side.UA,
+        RegistryKind.HOLDINGS,
+        person_rows("UAH", 8, seed=1, locale="ru_RU", military_share=1.0),
+    )
+    import_rows(
+        engine,
+        tmp_path,
+        Side.RU,
+        RegistryKind.HOLDINGS,
+        person_rows("RUH", 8, seed=2, military_share=1.0),
+    )
     events = MemoryEventSink()
     agreement = create_agreement("test 2 for 2", {"total_per_side": 2}, engine, events)
     for party in Side:
         sign_agreement(agreement, party, engine, events)
     ua, ru = ids(engine, Side.UA), ids(engine, Side.RU)
-    tranche = PlannedTranche(1, dt.date(2025, 5, 23), "border",
-                             {Side.UA: ua[:2], Side.RU: ru[:2]})
+    tranche = PlannedTranche(1, dt.date(2025, 5, 23), "border", {Side.UA: ua[:2], Side.RU: ru[:2]})
     reserve = [ReservePerson(ru[2][0], Side.RU, Category.MILITARY, 1)]
     tranche_ids = save_plan(agreement, [tranche], reserve, engine, events)
     return engine, events, tranche_ids
@@ -65,9 +74,13 @@ def planned(engine: Engine, tmp_path: Path) -> tuple[Engine, MemoryEventSink, li
 
 def handover_ids(engine: Engine, party: Side) -> list[int]:
     with engine.connect() as conn:
-        return list(conn.execute(
-            select(handovers.c.id).where(handovers.c.from_party == party.value)
-            .order_by(handovers.c.position)).scalars())
+        return list(
+            conn.execute(
+                select(handovers.c.id)
+                .where(handovers.c.from_party == party.value)
+                .order_by(handovers.c.position)
+            ).scalars()
+        )
 
 
 def complete(engine: Engine, events: MemoryEventSink, handover_id: int) -> None:
@@ -81,8 +94,9 @@ def test_a_list_may_only_name_the_partys_own_registry(engine: Engine, tmp_path: 
     with engine.connect() as conn:
         ru_ids = list(conn.execute(select(persons.c.id).where(persons.c.party == "RU")).scalars())
     with pytest.raises(NotAllowed, match="not in UA's sought registry"):
-        submit_list(SubmitList(Side.UA, ListKind.SOUGHT, Side.RU, ru_ids), engine,
-                    MemoryEventSink())
+        submit_list(
+            SubmitList(Side.UA, ListKind.SOUGHT, Side.RU, ru_ids), engine, MemoryEventSink()
+        )
 
 
 def test_a_new_list_version_shows_what_it_adds_and_removes(engine: Engine, tmp_path: Path) -> None:
@@ -94,7 +108,8 @@ def test_a_new_list_version_shows_what_it_adds_and_removes(engine: Engine, tmp_p
     second = submit_list(SubmitList(Side.UA, ListKind.SOUGHT, Side.RU, mine[1:]), engine, events)
     assert (first.version, second.version) == (1, 2)
     diff = list_versions_diff(engine, Side.UA, ListKind.SOUGHT, Side.RU, 1, 2)
-    assert diff.added == {mine[3]} and diff.removed == {mine[0]}
+    assert diff.added == {mine[3]}
+    assert diff.removed == {mine[0]}
     assert events.kinds() == ["ListSubmitted", "ListSubmitted"]
 
 
@@ -102,8 +117,13 @@ def test_a_whole_handover_is_recorded_step_by_step(planned) -> None:  # type: ig
     engine, events, _ = planned
     first_ru = handover_ids(engine, Side.RU)[0]
     complete(engine, events, first_ru)
-    assert events.kinds()[-5:] == ["PersonCheckedIn", "IdentityConfirmed", "FreeWillConfirmed",
-                                   "PersonReleased", "PersonReceived"]
+    assert events.kinds()[-5:] == [
+        "PersonCheckedIn",
+        "IdentityConfirmed",
+        "FreeWillConfirmed",
+        "PersonReleased",
+        "PersonReceived",
+    ]
     with pytest.raises(InvalidTransition):
         advance(first_ru, Step.RELEASE, engine, events, actor="verifier-1")
 
@@ -120,15 +140,20 @@ def test_a_check_in_code_finds_its_handover(planned) -> None:  # type: ignore[no
 def test_tranche_keeps_parity_when_a_person_refuses_by_taking_a_reserve(planned) -> None:  # type: ignore[no-untyped-def]
     engine, events, _ = planned
     refusing = handover_ids(engine, Side.RU)[1]
-    proposal = record_exception(refusing, HandoverException.REFUSES_REPATRIATION, engine, events,
-                                actor="verifier-1", interview_note="does not wish to return")
+    proposal = record_exception(
+        refusing,
+        HandoverException.REFUSES_REPATRIATION,
+        engine,
+        events,
+        actor="verifier-1",
+        interview_note="does not wish to return",
+    )
     assert proposal.remedy is Remedy.SUBSTITUTE
     substitute = accept_proposal(proposal, engine, events, actor="coordinator")
     for hid in [*handover_ids(engine, Side.UA), substitute, handover_ids(engine, Side.RU)[0]]:
         complete(engine, events, hid)
     summary = exchange_summary(engine, 1)
-    assert summary["tranches"][0]["released_by"]["RU"] == {"military": 2, "civilian": 0,
-                                                           "total": 2}
+    assert summary["tranches"][0]["released_by"]["RU"] == {"military": 2, "civilian": 0, "total": 2}
     assert summary["totals"]["UA"]["total"] == 2
     [exception] = summary["exceptions"]
     assert exception["exception"] == "refuses_repatriation"
@@ -154,6 +179,7 @@ def test_the_public_bulletin_has_no_identifiers_and_hides_small_counts(planned) 
     complete(engine, events, handover_ids(engine, Side.RU)[0])
     bulletin = public_bulletin(exchange_summary(engine, 1))
     text = repr(bulletin)
-    assert "RUH-" not in text and "handover" not in text
+    assert "RUH-" not in text
+    assert "handover" not in text
     assert bulletin["totals"]["RU"]["military"] == "<5"
     assert bulletin["totals"]["UA"]["total"] == 0

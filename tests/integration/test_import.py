@@ -69,7 +69,7 @@ def test_importing_the_same_file_again_adds_nothing(engine: Engine, tmp_path: Pa
 
 def test_a_changed_row_is_updated_not_duplicated(engine: Engine, tmp_path: Path) -> None:
     run(engine, write_csv(tmp_path / "a.csv", GOOD))
-    changed = [GOOD[0][:4] + ["seriously_ill", "x"], *GOOD[1:]]
+    changed = [[*GOOD[0][:4], "seriously_ill", "x"], *GOOD[1:]]
     assert run(engine, write_csv(tmp_path / "b.csv", changed)) == (1, 0, 2)
     assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 3
 
@@ -98,7 +98,7 @@ def test_a_file_that_is_not_utf8_is_refused_naming_the_file_and_nothing_is_writt
     path = tmp_path / "cp1251.csv"
     content = "record_id,surname,given_name\n" + "".join(f"B-{i},Тест,Іван\n" for i in range(50))
     path.write_bytes(content.encode("cp1251"))
-    with pytest.raises(PersonFileError, match="cp1251.csv:2: not valid UTF-8"):
+    with pytest.raises(PersonFileError, match=r"cp1251\.csv:2: not valid UTF-8"):
         run(engine, path)
     assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0
 
@@ -123,7 +123,9 @@ ROW = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=st.lists(ROW, max_size=12))
 def test_malformed_rows_never_crash_the_import_and_no_row_is_lost(
     engine: Engine, tmp_path: Path, rows: list[dict[str, str]]

@@ -75,22 +75,22 @@ def parse_person_row(raw: Mapping[str, object]) -> tuple[PersonRecord | None, li
             reason = "required field is empty" if name in values else "required column is missing"
             errors.append(FieldError(name, reason))
 
-    def text(name: str) -> str | None:
+    def value_of(name: str) -> str | None:
         return values.get(name)
 
     sex = status = category = health = None
     dob = captured = None
-    if (v := text("sex")) is not None:
+    if (v := value_of("sex")) is not None:
         sex = _enum(Sex, "sex", v.upper(), errors)
-    if (v := text("status")) is not None:
+    if (v := value_of("status")) is not None:
         status = _enum(LegalStatus, "status", v.lower(), errors)
-    if (v := text("category")) is not None:
+    if (v := value_of("category")) is not None:
         category = _enum(Category, "category", v.lower(), errors)
-    if (v := text("health")) is not None:
+    if (v := value_of("health")) is not None:
         health = _enum(Health, "health", v.lower(), errors)
-    if (v := text("date_of_birth")) is not None:
+    if (v := value_of("date_of_birth")) is not None:
         dob = _date("date_of_birth", v, errors)
-    if (v := text("date_of_capture")) is not None:
+    if (v := value_of("date_of_capture")) is not None:
         captured = _date("date_of_capture", v, errors)
     if errors:
         return None, errors
@@ -99,24 +99,24 @@ def parse_person_row(raw: Mapping[str, object]) -> tuple[PersonRecord | None, li
             record_id=values["record_id"] or "",
             surname=values["surname"] or "",
             given_name=values["given_name"] or "",
-            patronymic=text("patronymic"),
+            patronymic=value_of("patronymic"),
             sex=sex,
             date_of_birth=dob,
-            place_of_birth=text("place_of_birth"),
-            citizenship=text("citizenship"),
+            place_of_birth=value_of("place_of_birth"),
+            citizenship=value_of("citizenship"),
             status=status,
             category=category,
-            rank=text("rank"),
-            service_number=text("service_number"),
-            unit=text("unit"),
-            document_number=text("document_number"),
+            rank=value_of("rank"),
+            service_number=value_of("service_number"),
+            unit=value_of("unit"),
+            document_number=value_of("document_number"),
             date_of_capture=captured,
-            place_of_capture=text("place_of_capture"),
+            place_of_capture=value_of("place_of_capture"),
             health=health,
-            held_at=text("held_at"),
-            father_name=text("father_name"),
-            mother_maiden_name=text("mother_maiden_name"),
-            next_of_kin=text("next_of_kin"),
+            held_at=value_of("held_at"),
+            father_name=value_of("father_name"),
+            mother_maiden_name=value_of("mother_maiden_name"),
+            next_of_kin=value_of("next_of_kin"),
             extra=extra,
         ),
         [],

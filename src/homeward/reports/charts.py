@@ -31,7 +31,7 @@ def stacked_bars(
     >>> "<svg" in stacked_bars("t", ["a"], [Series("x", [1])])
     True
     """
-    left, right, top, bottom = 48, 16, 36, 56
+    left, right, top, bottom = 48, 16, 50, 56
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(s.values[i] for s in series) for i in range(len(groups))]
     peak = max([*totals, 1])

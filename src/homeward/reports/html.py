@@ -14,6 +14,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}.muted{color:#555}
 table{border-collapse:collapse;margin:1rem 0;width:100%}
 th,td{border-bottom:1px solid #ddd;padding:.35rem .6rem;text-align:right}
 th:first-child,td:first-child{text-align:left}
+table.text td,table.text th{text-align:left}
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 .chart{width:100%;height:auto;border:1px solid #e3e3e3;border-radius:6px;background:#fff}
 """
@@ -68,8 +69,10 @@ def render_report(summary: dict[str, Any]) -> str:
     sub = "<th>military</th><th>civilian</th><th>total</th>" * len(sides)
     exceptions = "".join(
         f"<tr><td>Day {e['day']}</td><td>{escape(e['side'])}</td><td>{escape(e['category'])}</td>"
+        f"<td>{escape(e['record_id'])}</td>"
         f"<td>{escape(str(e['exception']).replace('_', ' '))}</td>"
-        f"<td>{escape(str(e['resolution']).replace('_', ' '))}</td></tr>"
+        f"<td>{escape(str(e['resolution']).replace('_', ' '))}</td>"
+        f"<td>{escape(e['substitute_record_id'] or '')}</td></tr>"
         for e in summary["exceptions"]
     )
     recovered = "".join(
@@ -81,10 +84,10 @@ def render_report(summary: dict[str, Any]) -> str:
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(summary['agreement']['name'])}: exchange report</title>
+<title>{escape(summary["agreement"]["name"])}: exchange report</title>
 <style>{STYLE}</style></head>
 <body>
-<h1>{escape(summary['agreement']['name'])}</h1>
+<h1>{escape(summary["agreement"]["name"])}</h1>
 <p class="muted">Exchange report produced by homeward. Synthetic demo data.</p>
 <div class="charts">{charts}{_recovered_chart(summary)}</div>
 <h2>Per day and category</h2>
@@ -95,7 +98,7 @@ def render_report(summary: dict[str, Any]) -> str:
 <table><thead><tr><th>Party</th><th>Sought</th><th>Recovered</th><th>Share</th></tr></thead>
 <tbody>{recovered}</tbody></table>
 <h2>Exceptions and how parity was kept</h2>
-<table><thead><tr><th>Day</th><th>Released by</th><th>Category</th><th>Exception</th>
-<th>Resolution</th></tr></thead><tbody>{exceptions}</tbody></table>
+<table class="text"><thead><tr><th>Day</th><th>Released by</th><th>Category</th>
+<th>Record</th><th>Exception</th><th>Resolution</th><th>Substitute</th></tr></thead><tbody>{exceptions}</tbody></table>
 </body></html>
 """

@@ -218,7 +218,11 @@ def _run_day(
                 with engine.begin() as conn:
                     for hid in ids:
                         advance_in(
-                            conn, hid, step, events, actor=MEDIATOR_ACTOR,
+                            conn,
+                            hid,
+                            step,
+                            events,
+                            actor=MEDIATOR_ACTOR,
                             note="Identity confirmed; wishes to return.",
                         )
             else:

@@ -32,12 +32,12 @@ class MemoryEventSink:
 
     events: list[tuple[str, dict[str, JSONValue]]] = field(default_factory=list)
 
-    def append(self, conn: Connection, kind: str, payload: dict[str, JSONValue]) -> int:
+    def append(self, conn: Connection, kind: str, payload: dict[str, JSONValue]) -> int:  # noqa: ARG002
         json.dumps(payload, allow_nan=False)  # same shape rule as the real log
         self.events.append((kind, payload))
         return len(self.events) - 1
 
-    def person_ref(self, conn: Connection, person_id: int) -> str:
+    def person_ref(self, conn: Connection, person_id: int) -> str:  # noqa: ARG002
         return f"person-{person_id}"
 
     def kinds(self) -> list[str]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
+from homeward.adapters.db import inserted_id
 from homeward.adapters.tables_exchange import (
     agreement_signatures,
     agreements,
@@ -75,15 +77,17 @@ def submit_list(command: SubmitList, engine: Engine, events: EventSink) -> Submi
                 )
             ).scalar_one()
         )
-        list_id = conn.execute(
-            insert(exchange_lists).values(
-                party=command.party.value,
-                kind=command.kind.value,
-                version=version,
-                recipient=command.recipient.value,
-                submitted_at=_now(),
+        list_id = inserted_id(
+            conn.execute(
+                insert(exchange_lists).values(
+                    party=command.party.value,
+                    kind=command.kind.value,
+                    version=version,
+                    recipient=command.recipient.value,
+                    submitted_at=_now(),
+                )
             )
-        ).inserted_primary_key[0]
+        )
         if ids:
             conn.execute(
                 insert(exchange_list_items), [{"list_id": list_id, "person_id": i} for i in ids]
@@ -167,22 +171,18 @@ def record_links(links: Iterable[IdentityLink], engine: Engine, events: EventSin
     with engine.begin() as conn:
         if rows:
             conn.execute(insert(identity_links), rows)
-        counts: dict[str, int] = {}
-        for row in rows:
-            counts[row["decision"]] = counts.get(row["decision"], 0) + 1
+        counts = Counter(str(row["decision"]) for row in rows)
         events.append(conn, "ListsMatched", {"decisions": dict(sorted(counts.items()))})
     return len(rows)
 
 
-def create_agreement(
-    name: str, terms: dict[str, Any], engine: Engine, events: EventSink
-) -> int:
+def create_agreement(name: str, terms: dict[str, Any], engine: Engine, events: EventSink) -> int:
     """Record agreed terms (canonical form, no floats) awaiting the three signatures."""
     text = json.dumps(terms, sort_keys=True, ensure_ascii=False, allow_nan=False)
     with engine.begin() as conn:
-        agreement_id = conn.execute(
-            insert(agreements).values(name=name, terms=text, created_at=_now())
-        ).inserted_primary_key[0]
+        agreement_id = inserted_id(
+            conn.execute(insert(agreements).values(name=name, terms=text, created_at=_now()))
+        )
         events.append(conn, "TermsProposed", {"agreement": int(agreement_id), "terms": terms})
     return int(agreement_id)
 

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from homeward.adapters.db import inserted_id
 from homeward.adapters.tables_exchange import (
     handovers,
     interview_notes,
@@ -76,15 +77,17 @@ def save_plan(
     ids: list[int] = []
     with engine.begin() as conn:
         for tranche in planned:
-            tranche_id = conn.execute(
-                insert(tranches).values(
-                    agreement_id=agreement_id,
-                    day=tranche.day,
-                    date=tranche.date,
-                    crossing=tranche.crossing,
-                    status="planned",
+            tranche_id = inserted_id(
+                conn.execute(
+                    insert(tranches).values(
+                        agreement_id=agreement_id,
+                        day=tranche.day,
+                        date=tranche.date,
+                        crossing=tranche.crossing,
+                        status="planned",
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
             ids.append(int(tranche_id))
             rows = [
                 {
@@ -226,9 +229,12 @@ def advance_in(
     """One step inside the caller's transaction."""
     kind, action = _EVENTS[step]
     handover, _ = _load(conn, handover_id)
-    if step is Step.RELEASE and conn.execute(
-        select(releases.c.person_id).where(releases.c.person_id == handover.person_id)
-    ).first():
+    if (
+        step is Step.RELEASE
+        and conn.execute(
+            select(releases.c.person_id).where(releases.c.person_id == handover.person_id)
+        ).first()
+    ):
         raise InvalidTransition(f"person {handover.person_id} was already released")
     action(handover)
     _store(conn, handover_id, handover)

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from homeward.adapters.db import inserted_id
 from homeward.adapters.tables_exchange import (
     handovers,
     interview_notes,
@@ -156,19 +157,21 @@ def accept_proposal(proposal: Proposal, engine: Engine, events: EventSink, *, ac
                     .limit(1)
                 ).scalar_one()
             )
-            new_id = conn.execute(
-                insert(handovers).values(
-                    tranche_id=failed.tranche_id,
-                    person_id=proposal.substitute_person,
-                    from_party=failed.from_party,
-                    category=failed.category,
-                    state=HandoverState.PLANNED.value,
-                    substitute_for=proposal.failed_handover,
-                    checkin_code=checkin_code(failed.agreement_id, proposal.substitute_person),
-                    position=position,
-                    updated_at=_now(),
+            new_id = inserted_id(
+                conn.execute(
+                    insert(handovers).values(
+                        tranche_id=failed.tranche_id,
+                        person_id=proposal.substitute_person,
+                        from_party=failed.from_party,
+                        category=failed.category,
+                        state=HandoverState.PLANNED.value,
+                        substitute_for=proposal.failed_handover,
+                        checkin_code=checkin_code(failed.agreement_id, proposal.substitute_person),
+                        position=position,
+                        updated_at=_now(),
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
             conn.execute(
                 update(reserves)
                 .where(

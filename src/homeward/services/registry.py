@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
 
+from homeward.adapters.db import inserted_id
 from homeward.adapters.personfile import RowResult, read_person_file
 from homeward.adapters.registry_repo import existing_hashes, record_hash, record_to_values
 from homeward.adapters.tables_registry import import_batches, persons, quarantine
@@ -38,8 +39,7 @@ class ImportResult:
 
     def summary(self) -> str:
         return (
-            f"imported {self.imported}, quarantined {self.quarantined}, "
-            f"unchanged {self.unchanged}"
+            f"imported {self.imported}, quarantined {self.quarantined}, unchanged {self.unchanged}"
         )
 
 
@@ -84,18 +84,20 @@ def import_person_file(
     sha = _file_sha256(path)
     imported = quarantined = unchanged = 0
     with engine.begin() as conn:
-        batch_id = conn.execute(
-            insert(import_batches).values(
-                party=command.party.value,
-                kind=command.kind.value,
-                file_name=str(path),
-                file_sha256=sha,
-                imported_at=dt.datetime.now(dt.UTC),
-                imported=0,
-                quarantined=0,
-                unchanged=0,
+        batch_id = inserted_id(
+            conn.execute(
+                insert(import_batches).values(
+                    party=command.party.value,
+                    kind=command.kind.value,
+                    file_name=str(path),
+                    file_sha256=sha,
+                    imported_at=dt.datetime.now(dt.UTC),
+                    imported=0,
+                    quarantined=0,
+                    unchanged=0,
+                )
             )
-        ).inserted_primary_key[0]
+        )
         known = existing_hashes(conn, command.party.value, command.kind.value)
         known_bad = set(
             conn.execute(

@@ -114,7 +114,9 @@ def sought_recovered(engine: Engine) -> dict[str, dict[str, int]]:
     with engine.connect() as conn:
         for side in BELLIGERENTS:
             sought = conn.execute(
-                select(func.count()).where(persons.c.party == side.value, persons.c.kind == "sought")
+                select(func.count()).where(
+                    persons.c.party == side.value, persons.c.kind == "sought"
+                )
             ).scalar_one()
             received_people = select(handovers.c.person_id).where(
                 handovers.c.state == HandoverState.RECEIVED.value,

@@ -26,5 +26,5 @@ def test_age_counts_whole_years_from_the_earliest_possible_birthday() -> None:
 def test_each_belligerent_has_the_other_as_opponent_and_the_mediator_has_none() -> None:
     assert Side.UA.other is Side.RU
     assert Side.RU.other is Side.UA
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no opposing side"):
         _ = Side.MEDIATOR.other

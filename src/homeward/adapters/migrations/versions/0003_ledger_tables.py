@@ -7,11 +7,8 @@ Create Date: 2026-11-30 04:41:41.513641
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-from alembic import op
-
-revision: str = '0003'
-down_revision: str | None = '0002'
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
