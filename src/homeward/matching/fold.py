@@ -44,6 +44,7 @@ _LATIN_SPECIAL = {
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), r)
     for p, r in (
+        (r"^x", "kh"),  # GOST 7.79 writes х as x at the start of a word
         (r"x", "ks"),
         (r"gu(?=[eiy])", "g"),
         (r"schtsch|shtsh|szcz|shch|chtch|tsch|tch|sch|zh|sh|kh|ch|cz|sz|gh|h|g", "x"),
@@ -123,9 +124,7 @@ def _fold_word(word: str) -> str:
             out.append(_LATIN_SPECIAL[ch])
         else:
             base = "".join(
-                c
-                for c in unicodedata.normalize("NFKD", ch)
-                if not unicodedata.combining(c)
+                c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
             )
             out.append(base if base.isalpha() else "")
     text = "".join(out)

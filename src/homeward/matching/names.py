@@ -30,9 +30,7 @@ def _sex_of() -> dict[str, str]:
 
 
 @cache
-def _given_index() -> tuple[
-    dict[str, str], dict[str, set[str]], dict[tuple[str, str], str]
-]:
+def _given_index() -> tuple[dict[str, str], dict[str, set[str]], dict[tuple[str, str], str]]:
     """(fold -> key, phonetic skeleton -> keys, (fold, sex) -> key)."""
     exact: dict[str, str] = {}
     by_sex: dict[tuple[str, str], str] = {}
@@ -43,9 +41,7 @@ def _given_index() -> tuple[
         exact.setdefault(fold(form), key)
     for dim in diminutives():
         by_sex.setdefault((fold(dim.form), dim.sex), dim.key)
-        exact.setdefault(
-            fold(dim.form), dim.key
-        )  # first listed (male) wins when unknown
+        exact.setdefault(fold(dim.form), dim.key)  # first listed (male) wins when unknown
     skeletons: dict[str, set[str]] = {}
     for folded, key in exact.items():
         skeletons.setdefault(phonetic(folded), set()).add(key)

@@ -138,10 +138,14 @@ class MatchFeatures:
     flags: str
 
 
+_CODE_LOOKALIKES = str.maketrans("АВЕКМНОРСТХУІ", "ABEKMHOPCTXYI")
+
+
 def _code(text: str | None) -> str | None:
+    """A service or document number: capitals and digits, Cyrillic look-alikes read as Latin."""
     if not text:
         return None
-    value = _CODE.sub("", text.upper())
+    value = _CODE.sub("", text.upper()).translate(_CODE_LOOKALIKES)
     return value or None
 
 
@@ -163,11 +167,7 @@ def match_features(record: PersonRecord) -> MatchFeatures:
     surname_folded = fold(record.surname)
     skey = surname_key(record.surname)
     dob = record.date_of_birth
-    unit = fold(record.unit) if record.unit else ""
-    if (
-        not in_given_tables(record.given_name)
-        and detect_script(record.given_name) != EMPTY
-    ):
+    if not in_given_tables(record.given_name) and detect_script(record.given_name) != EMPTY:
         flags.append("given_name_not_in_tables")
     return MatchFeatures(
         unique_id=record.record_id,
@@ -186,7 +186,7 @@ def match_features(record: PersonRecord) -> MatchFeatures:
         dob_m=dob.month if dob is not None else None,
         dob_d=dob.day if dob is not None else None,
         service_number=_code(record.service_number),
-        unit=_nonempty(unit),
+        unit=_code(record.unit),
         document_number=_code(record.document_number),
         flags=",".join(sorted(set(flags))),
     )

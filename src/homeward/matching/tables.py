@@ -28,9 +28,7 @@ class Diminutive:
 
 def read_table(name: str) -> list[dict[str, str]]:
     """Rows of ``data/<name>``, skipping the ``#`` source comments before the header."""
-    text = (
-        resources.files("homeward.matching").joinpath("data", name).read_text("utf-8")
-    )
+    text = resources.files("homeward.matching").joinpath("data", name).read_text("utf-8")
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     return [dict(row) for row in csv.DictReader(lines)]
 
@@ -62,8 +60,7 @@ def given_names() -> tuple[GivenName, ...]:
 @cache
 def diminutives() -> tuple[Diminutive, ...]:
     return tuple(
-        Diminutive(r["diminutive"], r["sex"], r["key"])
-        for r in read_table("diminutives.csv")
+        Diminutive(r["diminutive"], r["sex"], r["key"]) for r in read_table("diminutives.csv")
     )
 
 

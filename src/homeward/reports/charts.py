@@ -46,7 +46,7 @@ def stacked_bars(
     ]
     for i, group in enumerate(groups):
         x = left + i * slot + (slot - bar) / 2
-        y = top + plot_h
+        y: float = top + plot_h
         for k, s in enumerate(series):
             value = s.values[i]
             h = plot_h * value / peak

@@ -34,9 +34,7 @@ def test_ch_in_every_scheme_folds_alike(spelling: str) -> None:
     assert fold(spelling) == fold("Ковальчук")
 
 
-@pytest.mark.parametrize(
-    "spelling", ["Юрій", "Юрий", "Yurii", "Yuriy", "Iurii", "Jurij", "Iouri"]
-)
+@pytest.mark.parametrize("spelling", ["Юрій", "Юрий", "Yurii", "Yuriy", "Iurii", "Jurij", "Iouri"])
 def test_iotated_vowels_and_final_i_fold_alike(spelling: str) -> None:
     assert fold(spelling) == "iuri"
 
@@ -48,9 +46,7 @@ def test_apostrophe_variants_and_soft_sign_fold_alike(spelling: str) -> None:
     assert fold(spelling) == "mariana"
 
 
-@pytest.mark.parametrize(
-    "spelling", ["Михайло", "Mykhailo", "Mychajlo", "Michail", "Mikhail"]
-)
+@pytest.mark.parametrize("spelling", ["Михайло", "Mykhailo", "Mychajlo", "Michail", "Mikhail"])
 def test_kh_h_and_ch_for_kha_fold_alike(spelling: str) -> None:
     assert fold(spelling).startswith("mixai")
 
