@@ -107,6 +107,13 @@ class EligibilityRule:
     captured_from: date | None = None
     captured_until: date | None = None
 
+    def __post_init__(self) -> None:
+        # Sets in meaning, kept sorted so equal rules compare (and sign) equal.
+        if self.health is not None:
+            object.__setattr__(self, "health", tuple(sorted(set(self.health))))
+        if self.statuses is not None:
+            object.__setattr__(self, "statuses", tuple(sorted(set(self.statuses))))
+
 
 def _default_rules() -> tuple[EligibilityRule, ...]:
     return tuple(EligibilityRule(category=c) for c in CATEGORIES)
