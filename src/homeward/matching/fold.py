@@ -75,7 +75,7 @@ def _is_latin(ch: str) -> bool:
 
 
 def detect_script(text: str) -> str:
-    """``cyrillic``, ``latin``, ``mixed``, ``other`` (a script the tables do not cover) or ``empty``.
+    """``cyrillic``, ``latin``, ``mixed``, ``other`` (uncovered script) or ``empty``.
 
     >>> detect_script("Олександр"), detect_script("Oleksandr"), detect_script("Oлександр")
     ('cyrillic', 'latin', 'mixed')

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-import iuliia  # type: ignore[import-untyped]
+import iuliia  # type: ignore[import-untyped,unused-ignore]
 from translitua import UkrainianKMU, translit
 
 from homeward.domain.person import PersonRecord

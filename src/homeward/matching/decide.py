@@ -1,0 +1,131 @@
+"""Bands with reasons: each request's best candidate, its decision and per-field weights."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Decision(StrEnum):
+    MATCH = "match"
+    REVIEW = "review"
+    NO_MATCH = "no_match"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Probability bands. A match whose runner-up (another record) is within ``margin`` bits
+    of match weight and itself above ``review`` goes to review: namesakes are for people."""
+
+    match: float = 0.99
+    review: float = 0.5
+    margin: float = 3.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.review <= self.match <= 1.0:
+            raise ValueError("thresholds need 0 <= review <= match <= 1")
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A scored pair: ``field_weights`` are log2 Bayes factors per field (the reasons)."""
+
+    request_id: str
+    record_id: str
+    probability: float
+    match_weight: float
+    field_weights: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_pair(cls, pair: Mapping[str, Any]) -> Candidate:
+        weights = {k[3:]: float(v) for k, v in pair.items() if k.startswith("mw_")}
+        return cls(
+            str(pair["request_id"]),
+            str(pair["record_id"]),
+            float(pair["probability"]),
+            float(pair["match_weight"]),
+            weights,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """One request's outcome: ``record_id`` is None for no_match."""
+
+    request_id: str
+    record_id: str | None
+    probability: float
+    decision: Decision
+    field_weights: Mapping[str, float] = field(default_factory=dict)
+    runner_up: str | None = None
+    flags: str = ""
+
+
+def best_candidates(candidates: Iterable[Candidate]) -> dict[str, list[Candidate]]:
+    """Candidates grouped by request, best first."""
+    grouped: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        grouped.setdefault(candidate.request_id, []).append(candidate)
+    for items in grouped.values():
+        items.sort(key=lambda c: (-c.match_weight, c.record_id))
+    return grouped
+
+
+def decide(
+    request_ids: Sequence[str],
+    candidates: Iterable[Candidate],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    flags: Mapping[str, str] | None = None,
+) -> list[MatchResult]:
+    """Exactly one result per request, in the order given.
+
+    >>> decide(["Q1"], [])[0].decision
+    <Decision.NO_MATCH: 'no_match'>
+    """
+    grouped = best_candidates(candidates)
+    flags = flags or {}
+    results = []
+    for request_id in request_ids:
+        items = grouped.get(request_id, [])
+        flag = flags.get(request_id, "")
+        if not items or items[0].probability < thresholds.review:
+            best = items[0] if items else None
+            results.append(
+                MatchResult(
+                    request_id,
+                    None,
+                    best.probability if best else 0.0,
+                    Decision.NO_MATCH,
+                    dict(best.field_weights) if best else {},
+                    None,
+                    flag,
+                )
+            )
+            continue
+        best = items[0]
+        second = items[1] if len(items) > 1 else None
+        decision = Decision.MATCH if best.probability >= thresholds.match else Decision.REVIEW
+        close = (
+            second is not None
+            and second.probability >= thresholds.review
+            and best.match_weight - second.match_weight < thresholds.margin
+        )
+        if decision is Decision.MATCH and close:
+            decision = Decision.REVIEW
+        results.append(
+            MatchResult(
+                request_id,
+                best.record_id,
+                best.probability,
+                decision,
+                dict(best.field_weights),
+                second.record_id if close and second else None,
+                flag,
+            )
+        )
+    return results
