@@ -1,0 +1,317 @@
+"""Who may do what to whose data: the one access policy every web and API call goes through.
+
+The policy is a pure function of a Principal, an Action and a Resource; ``authorize`` applies
+it and writes every decision on personal data to the access log, then raises AccessDenied
+when the answer is no. Templates never decide access.
+
+>>> officer = Principal(1, "ua.officer", Side.UA, Role.PARTY_OFFICER)
+>>> decide(officer, Action.READ, Resource(ResourceKind.REGISTRY, Side.RU)).allowed
+False
+"""
+
+# Every rule takes (principal, action, resource) to fit one dispatch table, used or not,
+# and reads as one ladder of returns, like the decision table it is:
+# ruff: noqa: ARG001, PLR0911
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from sqlalchemy import Engine, insert
+
+from homeward.adapters.tables_web import access_log
+from homeward.domain.values import Side
+
+
+class Role(StrEnum):
+    PARTY_OFFICER = "party_officer"
+    PARTY_VIEWER = "party_viewer"
+    MEDIATOR_COORDINATOR = "mediator_coordinator"
+    MEDIATOR_VERIFIER = "mediator_field_verifier"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def is_party(self) -> bool:
+        return self in (Role.PARTY_OFFICER, Role.PARTY_VIEWER)
+
+    @property
+    def is_mediator(self) -> bool:
+        return self in (Role.MEDIATOR_COORDINATOR, Role.MEDIATOR_VERIFIER)
+
+
+PARTY_ROLES = (Role.PARTY_OFFICER, Role.PARTY_VIEWER)
+MEDIATOR_ROLES = (Role.MEDIATOR_COORDINATOR, Role.MEDIATOR_VERIFIER, Role.ADMINISTRATOR)
+
+
+def check_role_party(role: Role, party: Side) -> None:
+    """Party roles belong to UA or RU; mediator roles and the administrator to MED."""
+    if role.is_party and party is Side.MEDIATOR:
+        raise ValueError(f"role {role} belongs to a party (UA or RU), not MED")
+    if not role.is_party and party is not Side.MEDIATOR:
+        raise ValueError(f"role {role} belongs to the mediator (MED), not {party}")
+
+
+class Action(StrEnum):
+    READ = "read"
+    WRITE = "write"
+    SIGN = "sign"
+
+
+class ResourceKind(StrEnum):
+    """What is being reached. PUBLIC, LEDGER and REPORT hold no personal data."""
+
+    PUBLIC = "public"
+    REPORT = "report"
+    LEDGER = "ledger"
+    ACCOUNT = "account"
+    USERS = "users"
+    REGISTRY = "registry"
+    QUARANTINE = "quarantine"
+    DRAFT = "draft"
+    LIST = "list"
+    MATCH = "match"
+    AGREEMENT = "agreement"
+    PLAN = "plan"
+    HANDOVER = "handover"
+    INTERVIEW = "interview"
+
+
+PERSONAL = frozenset(
+    {
+        ResourceKind.REGISTRY,
+        ResourceKind.QUARANTINE,
+        ResourceKind.DRAFT,
+        ResourceKind.LIST,
+        ResourceKind.MATCH,
+        ResourceKind.PLAN,
+        ResourceKind.HANDOVER,
+        ResourceKind.INTERVIEW,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """An authenticated user: their party (UA, RU or MED) and role."""
+
+    user_id: int
+    username: str
+    party: Side
+    role: Role
+    language: str = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """What a call touches: its kind, the party that owns it (None: the exchange as a
+    whole), an id for the log, and whether the owner shared it with the other side."""
+
+    kind: ResourceKind
+    party: Side | None = None
+    ident: str | None = None
+    shared: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    reason: str
+    # 404 hides that another party's object exists at all; 403 says "not for your role".
+    status: int = 200
+
+
+class AccessDenied(Exception):
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(decision.reason)
+        self.decision = decision
+
+    @property
+    def status(self) -> int:
+        return self.decision.status if self.decision.status >= 400 else 403
+
+
+def _yes(reason: str) -> Decision:
+    return Decision(True, reason)
+
+
+def _no(reason: str, status: int = 403) -> Decision:
+    return Decision(False, reason, status)
+
+
+def _party_data(p: Principal, action: Action, r: Resource) -> Decision:
+    """Registries, quarantine and drafts: the owning party only; officers write."""
+    if not p.role.is_party:
+        return _no(f"{r.kind} belongs to the parties")
+    if r.party is not None and r.party is not p.party:
+        return _no(f"{r.kind} of {r.party} is not shared", 404)
+    if action is Action.READ or p.role is Role.PARTY_OFFICER:
+        return _yes("own party")
+    return _no("viewers cannot change data")
+
+
+def _exchange_data(p: Principal, action: Action, r: Resource) -> Decision:
+    """Lists and matches: the owning party, the other side when shared, the mediator."""
+    if p.role is Role.MEDIATOR_COORDINATOR:
+        return _yes("the mediator coordinates the exchange")
+    if p.role is Role.MEDIATOR_VERIFIER:
+        return _yes("the mediator verifies") if action is Action.READ else _no("read only")
+    if not p.role.is_party:
+        return _no(f"{r.kind} is not for the {p.role}")
+    own = r.party is None or r.party is p.party
+    if not own:
+        if r.shared and action is Action.READ:
+            return _yes("shared by the other side")
+        return _no(f"{r.kind} of {r.party} is not shared", 404)
+    if action is Action.READ or p.role is Role.PARTY_OFFICER:
+        return _yes("own party")
+    return _no("viewers cannot change data")
+
+
+def _public(p: Principal, action: Action, r: Resource) -> Decision:
+    return _yes("public")
+
+
+def _account(p: Principal, action: Action, r: Resource) -> Decision:
+    return _yes("own account")
+
+
+def _users(p: Principal, action: Action, r: Resource) -> Decision:
+    return _yes("administrator") if p.role is Role.ADMINISTRATOR else _no("administrators only")
+
+
+def _aggregates(p: Principal, action: Action, r: Resource) -> Decision:
+    if action is Action.READ:
+        return _yes("aggregates and commitments only")
+    if p.role is Role.MEDIATOR_COORDINATOR:
+        return _yes("the mediator publishes")
+    return _no("only the mediator coordinator publishes")
+
+
+def _plan(p: Principal, action: Action, r: Resource) -> Decision:
+    if p.role.is_party:
+        return _yes("parties see the plan") if action is Action.READ else _no("read only")
+    if p.role is Role.MEDIATOR_COORDINATOR:
+        return _yes("the mediator plans")
+    if p.role is Role.MEDIATOR_VERIFIER and action is Action.READ:
+        return _yes("the field verifier works from the plan")
+    return _no("not for this role")
+
+
+def _interview(p: Principal, action: Action, r: Resource) -> Decision:
+    # Free-will interview notes are the mediator's alone.
+    if p.role is Role.MEDIATOR_VERIFIER:
+        return _yes("the field verifier holds the interview")
+    if p.role is Role.MEDIATOR_COORDINATOR and action is Action.READ:
+        return _yes("the mediator reads its own notes")
+    return _no("interview notes are the mediator's alone", 404 if p.role.is_party else 403)
+
+
+def decide(p: Principal, action: Action, r: Resource) -> Decision:
+    """The access policy: a pure function, no I/O."""
+    return _RULES[r.kind](p, action, r)
+
+
+def _agreement(p: Principal, action: Action, r: Resource) -> Decision:
+    if action is Action.READ:
+        if p.role.is_party or p.role.is_mediator:
+            return _yes("parties and mediator see the terms")
+        return _no("not for this role")
+    if action is Action.SIGN:
+        if p.role is Role.PARTY_OFFICER and (r.party is None or r.party is p.party):
+            return _yes("an officer signs for their party")
+        if p.role is Role.MEDIATOR_COORDINATOR:
+            return _yes("the mediator countersigns")
+        return _no("only officers and the coordinator sign")
+    if p.role is Role.MEDIATOR_COORDINATOR:
+        return _yes("the mediator drafts the terms")
+    return _no("only the mediator coordinator drafts terms")
+
+
+def _handover(p: Principal, action: Action, r: Resource) -> Decision:
+    if p.role is Role.MEDIATOR_VERIFIER:
+        return _yes("the field verifier runs the crossing")
+    if p.role is Role.MEDIATOR_COORDINATOR:
+        return _yes("the coordinator oversees") if action is Action.READ else _no("read only")
+    if p.role.is_party and (r.party is None or r.party is p.party):
+        if action is Action.READ:
+            return _yes("own people at the crossing")
+        if p.role is Role.PARTY_OFFICER:
+            return _yes("an officer confirms receipt")
+        return _no("viewers cannot change data")
+    return _no("not for this role")
+
+
+_RULES: dict[ResourceKind, Callable[[Principal, Action, Resource], Decision]] = {
+    ResourceKind.PUBLIC: _public,
+    ResourceKind.ACCOUNT: _account,
+    ResourceKind.USERS: _users,
+    ResourceKind.REPORT: _aggregates,
+    ResourceKind.LEDGER: _aggregates,
+    ResourceKind.REGISTRY: _party_data,
+    ResourceKind.QUARANTINE: _party_data,
+    ResourceKind.DRAFT: _party_data,
+    ResourceKind.LIST: _exchange_data,
+    ResourceKind.MATCH: _exchange_data,
+    ResourceKind.AGREEMENT: _agreement,
+    ResourceKind.PLAN: _plan,
+    ResourceKind.HANDOVER: _handover,
+    ResourceKind.INTERVIEW: _interview,
+}
+
+
+class AccessLog(Protocol):
+    def record(self, principal: Principal, action: Action, resource: Resource, d: Decision) -> None:
+        """Keep one decision."""
+
+
+class SqlAccessLog:
+    """The access_log table; each decision in its own short transaction."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.engine = engine
+        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
+
+    def record(self, principal: Principal, action: Action, resource: Resource, d: Decision) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(access_log).values(
+                    at=self.clock(),
+                    username=principal.username,
+                    principal_party=principal.party.value,
+                    role=principal.role.value,
+                    action=action.value,
+                    resource_kind=resource.kind.value,
+                    resource_party=resource.party.value if resource.party else None,
+                    resource_id=resource.ident,
+                    allowed=d.allowed,
+                    reason=d.reason[:200],
+                )
+            )
+
+
+class MemoryAccessLog:
+    """A fake for unit tests."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[Principal, Action, Resource, Decision]] = []
+
+    def record(self, principal: Principal, action: Action, resource: Resource, d: Decision) -> None:
+        self.entries.append((principal, action, resource, d))
+
+
+def authorize(principal: Principal, action: Action, resource: Resource, log: AccessLog) -> None:
+    """Apply the policy; log it when personal data is at stake; raise AccessDenied on no."""
+    decision = decide(principal, action, resource)
+    if resource.kind in PERSONAL:
+        log.record(principal, action, resource, decision)
+    if not decision.allowed:
+        raise AccessDenied(decision)
+
+
+def visible_parties(principal: Principal) -> tuple[Side, ...]:
+    """Whose registries a principal may list: their own party's, or none."""
+    return (principal.party,) if principal.role.is_party else ()

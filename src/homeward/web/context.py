@@ -1,0 +1,73 @@
+"""What every route reaches through ``request.app.state.web``, and page rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from homeward.services.access import AccessLog, Action, Principal, Resource, authorize
+from homeward.settings import Settings
+from homeward.web.i18n import LANGUAGES, Translations, negotiate, pick
+from homeward.web.security import Signer, session_of
+from homeward.web.uploads import ImportJobs
+
+
+@dataclass
+class WebContext:
+    settings: Settings
+    engine: Engine
+    signer: Signer
+    access_log: AccessLog
+    translations: dict[str, Translations]
+    templates: Jinja2Templates
+    max_upload_bytes: int = 50 * 1024 * 1024
+    jobs: ImportJobs = field(default_factory=ImportJobs)
+
+
+def web(request: Request) -> WebContext:
+    return request.app.state.web  # type: ignore[no-any-return]
+
+
+async def guard(request: Request, principal: Principal, action: Action, resource: Resource) -> None:
+    """Check one specific object against the policy (and log it) before touching it."""
+    await run_in_threadpool(authorize, principal, action, resource, web(request).access_log)
+
+
+def language_of(request: Request) -> str:
+    principal = getattr(request.state, "principal", None)
+    if principal is not None and principal.language in LANGUAGES:
+        return str(principal.language)
+    session = session_of(request)
+    if session is not None and session.language in LANGUAGES:
+        return session.language
+    return negotiate(request.headers.get("accept-language"))
+
+
+def gettext_for(request: Request) -> Any:
+    return pick(web(request).translations, language_of(request))
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    session = session_of(request)
+    principal = getattr(request.state, "principal", None)
+    if principal is None and session is not None:
+        principal = session.principal
+    lang = language_of(request)
+    values: dict[str, Any] = {
+        "request": request,
+        "principal": principal,
+        "csrf": session.csrf if session else "",
+        "lang": lang,
+        "languages": LANGUAGES,
+        "_": pick(web(request).translations, lang),
+    }
+    values.update(context or {})
+    return web(request).templates.TemplateResponse(request, template, values, status_code=status)

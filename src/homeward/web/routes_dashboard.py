@@ -1,0 +1,93 @@
+"""The dashboard: per-day and per-category figures, cumulative progress, recovered vs sought."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
+
+from homeward.services.access import Action, Principal, ResourceKind
+from homeward.services.reports import exchange_summary, sought_recovered
+from homeward.web.charts import bar_chart, line_chart, progress_bars
+from homeward.web.context import gettext_for, render, web
+from homeward.web.queries import latest_agreement_id
+from homeward.web.security import Require
+
+router = APIRouter(include_in_schema=False)
+REPORT = Require(ResourceKind.REPORT, Action.READ)
+COLOURS = {"UA": "#1f5fbf", "RU": "#b2452c"}
+
+
+def dashboard_data(engine: Engine, principal: Principal) -> dict[str, Any]:
+    agreement_id = latest_agreement_id(engine)
+    summary = exchange_summary(engine, agreement_id) if agreement_id is not None else None
+    recovered = summary["sought_recovered"] if summary else sought_recovered(engine)
+    exceptions = []
+    if summary is not None:
+        # Exceptions name record ids: the mediator sees all, a party its own side's only.
+        exceptions = [
+            e
+            for e in summary["exceptions"]
+            if principal.role.is_mediator or e["side"] == principal.party.value
+        ]
+    return {"summary": summary, "recovered": recovered, "exceptions": exceptions}
+
+
+def charts(data: dict[str, Any], _: Any) -> dict[str, Markup]:
+    summary = data["summary"]
+    out: dict[str, Markup] = {}
+    home = {_("Home to Ukraine"): "#1f5fbf", _("Home to Russia"): "#b2452c"}
+    if summary and summary["tranches"]:
+        days = summary["tranches"]
+        labels = [_("Day %(n)s", n=t["day"]) for t in days]
+        groups = []
+        for t, label in zip(days, labels, strict=True):
+            groups.append(
+                (
+                    label,
+                    {
+                        _("Home to Ukraine"): t["released_by"]["RU"]["total"],
+                        _("Home to Russia"): t["released_by"]["UA"]["total"],
+                    },
+                )
+            )
+        out["per_day"] = bar_chart(groups, home, _("People home per day"))
+        per_category = []
+        for category in ("military", "civilian"):
+            per_category.append(
+                (
+                    _(category),
+                    {
+                        _("Home to Ukraine"): summary["totals"]["RU"][category],
+                        _("Home to Russia"): summary["totals"]["UA"][category],
+                    },
+                )
+            )
+        out["per_category"] = bar_chart(per_category, home, _("People home per category"))
+        cumulative: dict[str, list[float]] = {name: [] for name in home}
+        running = {"RU": 0, "UA": 0}
+        for t in days:
+            for side in running:
+                running[side] += t["released_by"][side]["total"]
+            cumulative[_("Home to Ukraine")].append(running["RU"])
+            cumulative[_("Home to Russia")].append(running["UA"])
+        out["cumulative"] = line_chart(labels, cumulative, home, _("Cumulative progress"))
+    rec = data["recovered"]
+    out["recovered"] = progress_bars(
+        [
+            (side, rec[side]["recovered"], rec[side]["sought"])
+            for side in ("UA", "RU")
+            if side in rec
+        ]
+    )
+    return out
+
+
+@router.get("/dashboard")
+async def dashboard(request: Request, principal: Annotated[Principal, Depends(REPORT)]) -> Response:
+    data = await run_in_threadpool(dashboard_data, web(request).engine, principal)
+    return render(request, "dashboard.html", data | {"charts": charts(data, gettext_for(request))})

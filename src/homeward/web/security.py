@@ -1,0 +1,187 @@
+"""Sessions, bearer tokens, CSRF and the per-route access rule.
+
+Every route declares its rule with a ``Require`` dependency; the authorisation-matrix test
+enumerates the app's routes and fails for a route without one. A principal comes from a
+signed session cookie (pages; forms then need the CSRF token) or from a bearer token
+(the API; no CSRF since browsers never attach it on their own).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.concurrency import run_in_threadpool
+
+from homeward.domain.values import Side
+from homeward.services.access import (
+    AccessDenied,
+    AccessLog,
+    Action,
+    Decision,
+    Principal,
+    Resource,
+    ResourceKind,
+    Role,
+    authorize,
+)
+
+SESSION_COOKIE = "homeward_session"
+SESSION_MAX_AGE = 12 * 3600
+TOKEN_MAX_AGE = 8 * 3600
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+class NotAuthenticated(Exception):
+    """No valid session or token: pages redirect to the login, the API answers 401."""
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    principal: Principal | None
+    csrf: str
+    language: str
+
+
+class Signer:
+    """Signs session cookies and API tokens with the workspace's web secret."""
+
+    def __init__(self, secret: bytes) -> None:
+        self._session = URLSafeTimedSerializer(secret, salt="homeward.session")
+        self._token = URLSafeTimedSerializer(secret, salt="homeward.api-token")
+
+    @staticmethod
+    def _claims(p: Principal) -> dict[str, Any]:
+        return {"u": p.user_id, "n": p.username, "p": p.party.value, "r": p.role.value}
+
+    @staticmethod
+    def _principal(data: dict[str, Any], language: str) -> Principal:
+        return Principal(int(data["u"]), str(data["n"]), Side(data["p"]), Role(data["r"]), language)
+
+    def session_cookie(self, principal: Principal | None, language: str, csrf: str = "") -> str:
+        data: dict[str, Any] = {"c": csrf or secrets.token_urlsafe(24), "l": language}
+        if principal is not None:
+            data.update(self._claims(principal))
+        return self._session.dumps(data)
+
+    def read_session(self, cookie: str | None) -> Session | None:
+        if not cookie:
+            return None
+        try:
+            data = self._session.loads(cookie, max_age=SESSION_MAX_AGE)
+            language = str(data.get("l", "en"))
+            principal = self._principal(data, language) if "u" in data else None
+            return Session(principal, str(data["c"]), language)
+        except (BadSignature, KeyError, ValueError, TypeError):
+            return None
+
+    def token(self, principal: Principal) -> str:
+        return self._token.dumps(self._claims(principal) | {"l": principal.language})
+
+    def read_token(self, token: str) -> Principal | None:
+        try:
+            data = self._token.loads(token, max_age=TOKEN_MAX_AGE)
+            return self._principal(data, str(data.get("l", "en")))
+        except (BadSignature, KeyError, ValueError, TypeError):
+            return None
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def session_of(request: Request) -> Session | None:
+    cached = getattr(request.state, "session", None)
+    if cached is None:
+        signer: Signer = request.app.state.web.signer
+        cached = signer.read_session(request.cookies.get(SESSION_COOKIE))
+        request.state.session = cached
+    return cached
+
+
+def principal_of(request: Request) -> tuple[Principal | None, bool]:
+    """The principal and whether it came from the cookie (so forms need CSRF)."""
+    token = _bearer(request)
+    signer: Signer = request.app.state.web.signer
+    if token is not None:
+        return signer.read_token(token), False
+    if request.url.path.startswith("/api/"):
+        return None, False  # the API authenticates by bearer token only, never by cookie
+    session = session_of(request)
+    return (session.principal if session else None), True
+
+
+async def check_csrf(request: Request) -> None:
+    """A cookie-authenticated POST must carry the session's CSRF token."""
+    session = session_of(request)
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if session is None or not sent or not hmac.compare_digest(sent, session.csrf):
+        raise AccessDenied(Decision(False, "the form is stale or forged (CSRF check failed)", 403))
+
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class Require:
+    """A route's access rule: which kind of resource, which action.
+
+    The party comes from the ``{party}`` path parameter when the route has one; routes
+    that reach a specific object check it again through ``services.access.authorize``.
+    """
+
+    def __init__(self, kind: ResourceKind, action: Action = Action.READ) -> None:
+        self.kind = kind
+        self.action = action
+
+    def __repr__(self) -> str:
+        return f"Require({self.kind.value}, {self.action.value})"
+
+    async def __call__(self, request: Request) -> Principal | None:
+        principal, from_cookie = principal_of(request)
+        if from_cookie and request.method in UNSAFE_METHODS and principal is not None:
+            await check_csrf(request)
+        if self.kind is ResourceKind.PUBLIC:
+            return principal
+        if principal is None:
+            raise NotAuthenticated()
+        party: Side | None = None
+        raw = request.path_params.get("party")
+        if raw is not None:
+            try:
+                party = Side(str(raw).upper())
+            except ValueError:
+                raise AccessDenied(Decision(False, f"no party {raw!r}", 404)) from None
+        log: AccessLog = request.app.state.web.access_log
+        resource = Resource(self.kind, party)
+        await run_in_threadpool(authorize, principal, self.action, resource, log)
+        request.state.principal = principal
+        return principal
+
+
+def public_principal(principal: Principal | None) -> Principal | None:
+    return principal
+
+
+def rule_of(route: object) -> Require | None:
+    """The Require rule a route declares, searching its dependency tree."""
+    dependant = getattr(route, "dependant", None)
+    stack = list(getattr(dependant, "dependencies", []))
+    while stack:
+        dep = stack.pop()
+        if isinstance(dep.call, Require):
+            return dep.call
+        stack.extend(dep.dependencies)
+    return None

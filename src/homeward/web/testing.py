@@ -1,0 +1,57 @@
+"""Helpers for driving the app in-process (tests, the benchmark, the e2e drive)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from homeward.services.accounts import create_demo_users, use_password_hasher
+from homeward.settings import Settings
+from homeward.web.app import create_app
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
+TEST_SECRET = b"homeward-test-secret-not-for-production"
+
+
+def make_app(engine: Engine, workspace: Path) -> tuple[FastAPI, dict[str, str]]:
+    """An app on ``engine`` with the demo accounts; returns it and username -> password.
+
+    Passwords are hashed with cheap argon2 parameters: the tests are about access, not
+    about the cost of guessing."""
+    use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    app = create_app(
+        Settings(database_url=str(engine.url), workspace=workspace), engine, secret=TEST_SECRET
+    )
+    passwords = {username: password for _, username, password in create_demo_users(engine)}
+    return app, passwords
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF_PATTERN.search(html)
+    if found is None:
+        raise AssertionError("no CSRF token on the page")
+    return found.group(1)
+
+
+def log_in(client: TestClient, username: str, password: str) -> str:
+    """Log in through the form; return the session's CSRF token."""
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    if response.status_code != 303:
+        raise AssertionError(f"login of {username} failed: {response.status_code}")
+    return csrf_of(client.get("/dashboard").text)
+
+
+def bearer(client: TestClient, username: str, password: str) -> dict[str, str]:
+    response = client.post("/api/v1/token", data={"username": username, "password": password})
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
