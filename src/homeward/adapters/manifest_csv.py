@@ -1,0 +1,42 @@
+"""Tranche manifests as CSV: one line per person, the columns of ``ManifestRow``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import astuple
+from pathlib import Path
+from typing import TextIO
+
+from homeward.planning.manifest import COLUMNS, ManifestRow
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    # A name typed as "=HYPERLINK(...)" must stay text when the file is opened in a
+    # spreadsheet (CSV injection); a date of birth never starts with these characters.
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def write_manifest_csv(rows: Iterable[ManifestRow], out: TextIO) -> int:
+    """Write the header and one line per row; return the number of people written."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    n = 0
+    for row in rows:
+        writer.writerow([_cell(str(v)) for v in astuple(row)])
+        n += 1
+    return n
+
+
+def manifest_csv(rows: Iterable[ManifestRow]) -> str:
+    buf = io.StringIO()
+    write_manifest_csv(rows, buf)
+    return buf.getvalue()
+
+
+def save_manifest_csv(rows: Iterable[ManifestRow], path: Path) -> int:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        return write_manifest_csv(rows, out)
