@@ -10,7 +10,6 @@ b'{"a":[true,null,"\\xd1\\x97"],"b":1}'
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["CanonicalError", "canonical_json", "check_canonical", "parse_canonical"]
@@ -22,28 +21,43 @@ class CanonicalError(ValueError):
     """A value cannot be, or a byte string is not, canonical ledger JSON."""
 
 
+_SCALARS = (str, int, bool, type(None))
+
+
+def _fast_ok(value: object, depth: int = 0) -> bool:
+    """True if ``value`` holds only allowed types; no messages, so it stays cheap."""
+    if type(value) in _SCALARS:
+        return True
+    if depth > _MAX_DEPTH:
+        return False
+    if type(value) is dict:
+        assert isinstance(value, dict)
+        return all(
+            type(key) is str and (type(item) in _SCALARS or _fast_ok(item, depth + 1))
+            for key, item in value.items()
+        )
+    if type(value) is list:
+        assert isinstance(value, list)
+        return all(type(item) in _SCALARS or _fast_ok(item, depth + 1) for item in value)
+    return False
+
+
 def _check(value: object, path: str, depth: int) -> None:
+    """The slow twin of _fast_ok: says where and why a value is not allowed."""
     if depth > _MAX_DEPTH:
         raise CanonicalError(f"{path}: nested deeper than {_MAX_DEPTH} levels")
-    if value is None or isinstance(value, bool | int):
+    if value is None or isinstance(value, bool | int | str):
         return
     if isinstance(value, float):
         raise CanonicalError(f"{path}: floats are not allowed in ledger events ({value!r})")
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise CanonicalError(f"{path}: string is not encodable as UTF-8") from exc
-        return
     if isinstance(value, list | tuple):
         for i, item in enumerate(value):
             _check(item, f"{path}[{i}]", depth + 1)
         return
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise CanonicalError(f"{path}: object key {key!r} is not a string")
-            _check(key, f"{path}.{key}", depth + 1)
             _check(item, f"{path}.{key}", depth + 1)
         return
     raise CanonicalError(f"{path}: type {type(value).__name__} is not allowed in ledger events")
@@ -51,9 +65,13 @@ def _check(value: object, path: str, depth: int) -> None:
 
 def canonical_json(value: object) -> bytes:
     """Serialise ``value`` canonically; raise CanonicalError for floats or other types."""
-    _check(value, "$", 0)
+    if not _fast_ok(value):
+        _check(value, "$", 0)
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.encode("utf-8")
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CanonicalError("a string is not encodable as UTF-8 (lone surrogate)") from exc
 
 
 def _reject_constant(name: str) -> Any:
