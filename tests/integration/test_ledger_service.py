@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,46 @@ def test_a_forged_cosignature_is_named(
     (out / "checkpoint").write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(VerificationError, match="checkpoint: signature by UA does not verify"):
         verify_export(out)
+
+
+def test_concurrent_writers_and_cosigners_queue_up_instead_of_racing(
+    engine: Engine, signers: dict[str, Signer]
+) -> None:
+    errors: list[BaseException] = []
+
+    def writer(thread: int) -> None:
+        try:
+            for i in range(25):
+                with engine.begin() as conn:
+                    ledger.append_event(conn, "handover_recorded", {"thread": thread, "i": i})
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(t,)) for t in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with engine.begin() as conn:
+        ledger.make_checkpoint(conn, signers["MED"], ORIGIN)
+
+    def cosigner(name: str) -> None:
+        try:
+            with engine.begin() as conn:
+                ledger.cosign_checkpoint(conn, signers[name], [signers["MED"].verifier], ORIGIN)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=cosigner, args=(n,)) for n in ("UA", "RU")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with engine.connect() as conn:
+        assert ledger.audit(conn) == 100
+        note = LedgerStore(conn).latest_checkpoint()
+    assert note is not None
+    assert "— UA " in note.note
+    assert "— RU " in note.note

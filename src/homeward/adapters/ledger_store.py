@@ -35,6 +35,9 @@ __all__ = ["ConcurrentAppendError", "LedgerStore", "StoredCheckpoint"]
 
 _HEAD_ID = 1
 _SMALL_LOOKUP = 128
+_ENSURE_HEAD = text(
+    f"INSERT INTO ledger_head (id, size) VALUES ({_HEAD_ID}, 0) ON CONFLICT DO NOTHING"
+)
 _CHUNK = 5000
 
 
@@ -81,12 +84,18 @@ class LedgerStore:
         return int(value or 0)
 
     def _lock_head(self) -> int:
-        query = select(ledger_head.c.size).where(ledger_head.c.id == _HEAD_ID).with_for_update()
-        value = self.conn.execute(query).scalar()
-        if value is None:
-            self.conn.execute(insert(ledger_head).values(id=_HEAD_ID, size=0))
-            return 0
-        return int(value)
+        """Take the write lock before reading anything, then read the size.
+
+        The insert (``ON CONFLICT DO NOTHING`` is understood by SQLite and PostgreSQL alike)
+        creates the head row once; the no-op UPDATE then locks it on PostgreSQL, and on
+        SQLite the first write starts the write transaction (waiting on the busy timeout).
+        Concurrent appends therefore queue up instead of racing for the same indexes.
+        """
+        self.conn.execute(_ENSURE_HEAD)
+        self.conn.execute(
+            update(ledger_head).where(ledger_head.c.id == _HEAD_ID).values(size=ledger_head.c.size)
+        )
+        return self.size()
 
     def fetch_nodes(self, ids: Sequence[NodeId]) -> dict[NodeId, bytes]:
         """Perfect subtree hashes by (level, index); level 0 reads the leaf hashes.
@@ -223,6 +232,16 @@ class LedgerStore:
         self.conn.execute(
             insert(ledger_checkpoints).values(size=size, root=root, note=note, created_at=at)
         )
+
+    def lock_checkpoint(self, size: int) -> StoredCheckpoint | None:
+        """Lock one checkpoint row (no-op UPDATE) and read it, so that two cosigners
+        appending to the same note cannot overwrite each other's signature."""
+        self.conn.execute(
+            update(ledger_checkpoints)
+            .where(ledger_checkpoints.c.size == size)
+            .values(note=ledger_checkpoints.c.note)
+        )
+        return self.checkpoint_at(size)
 
     def replace_note(self, size: int, note: str) -> None:
         self.conn.execute(

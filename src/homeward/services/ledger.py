@@ -148,6 +148,8 @@ def cosign_checkpoint(
     cosigned; raises DivergenceError (and signs nothing) otherwise."""
     store = LedgerStore(conn)
     latest = store.latest_checkpoint()
+    if latest is not None:
+        latest = store.lock_checkpoint(latest.size)
     if latest is None:
         raise LedgerError("no checkpoint to cosign")
     last = store.cosigner_state(party.name)
