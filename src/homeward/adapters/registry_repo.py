@@ -16,14 +16,22 @@ from homeward.domain.validation import parse_person_row
 
 def record_hash(record: PersonRecord) -> str:
     """A stable digest of everything a record says, to tell unchanged rows on re-import."""
-    canonical = json.dumps(record.as_row(), sort_keys=True, ensure_ascii=False)
+    return _hash_row(record.as_row())
+
+
+def _hash_row(row: dict[str, str]) -> str:
+    canonical = json.dumps(row, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def record_to_values(record: PersonRecord) -> dict[str, Any]:
+    """Column values for the persons table, with ``content_hash`` (computed once)."""
     row = record.as_row()
     values: dict[str, Any] = {name: (row[name] or None) for name in PERSON_FIELDS}
-    values["extra"] = json.dumps(dict(record.extra), sort_keys=True, ensure_ascii=False)
+    values["extra"] = (
+        json.dumps(dict(record.extra), sort_keys=True, ensure_ascii=False) if record.extra else "{}"
+    )
+    values["content_hash"] = _hash_row(row)
     return values
 
 

@@ -49,14 +49,13 @@ class PersonRecord:
     def as_row(self) -> dict[str, str]:
         """The record in the person file format (every value a string, extras kept)."""
         row: dict[str, str] = {}
-        for f in fields(self):
-            if f.name == "extra":
-                continue
-            value = getattr(self, f.name)
-            row[f.name] = "" if value is None else str(value)
+        for name in _FIELD_NAMES:
+            value = getattr(self, name)
+            row[name] = "" if value is None else str(value)
         row.update(self.extra)
         return row
 
 
 PERSON_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(PersonRecord) if f.name != "extra")
+_FIELD_NAMES = PERSON_FIELDS
 REQUIRED_FIELDS: tuple[str, ...] = ("record_id", "surname", "given_name")

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, insert, select, update
 
 from homeward.adapters.db import inserted_id
 from homeward.adapters.personfile import RowResult, read_person_file
-from homeward.adapters.registry_repo import existing_hashes, record_hash, record_to_values
+from homeward.adapters.registry_repo import existing_hashes, record_to_values
 from homeward.adapters.tables_registry import import_batches, persons, quarantine
 from homeward.domain.values import Custody, RegistryKind, Side
 
@@ -132,14 +132,14 @@ def import_person_file(
                         }
                     )
             else:
-                digest = record_hash(row.record)
+                values = record_to_values(row.record)
+                digest = values["content_hash"]
                 previous = known.get(row.record.record_id)
                 if previous is not None and previous[1] == digest:
                     unchanged += 1
                 else:
                     imported += 1
-                    values = record_to_values(row.record)
-                    values.update(content_hash=digest, batch_id=batch_id)
+                    values["batch_id"] = batch_id
                     if previous is None:
                         values.update(
                             party=command.party.value,
