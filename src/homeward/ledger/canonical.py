@@ -21,24 +21,26 @@ class CanonicalError(ValueError):
     """A value cannot be, or a byte string is not, canonical ledger JSON."""
 
 
-_SCALARS = (str, int, bool, type(None))
+_SCALARS = (str, bool, type(None))
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 
 
 def _fast_ok(value: object, depth: int = 0) -> bool:
     """True if ``value`` holds only allowed types; no messages, so it stays cheap."""
-    if type(value) in _SCALARS:
+    kind = type(value)
+    if kind in _SCALARS:
         return True
+    if kind is int:
+        assert isinstance(value, int)
+        return _INT_MIN <= value <= _INT_MAX
     if depth > _MAX_DEPTH:
         return False
-    if type(value) is dict:
+    if kind is dict:
         assert isinstance(value, dict)
-        return all(
-            type(key) is str and (type(item) in _SCALARS or _fast_ok(item, depth + 1))
-            for key, item in value.items()
-        )
-    if type(value) is list:
+        return all(type(key) is str and _fast_ok(item, depth + 1) for key, item in value.items())
+    if kind is list:
         assert isinstance(value, list)
-        return all(type(item) in _SCALARS or _fast_ok(item, depth + 1) for item in value)
+        return all(_fast_ok(item, depth + 1) for item in value)
     return False
 
 
@@ -46,7 +48,11 @@ def _check(value: object, path: str, depth: int) -> None:
     """The slow twin of _fast_ok: says where and why a value is not allowed."""
     if depth > _MAX_DEPTH:
         raise CanonicalError(f"{path}: nested deeper than {_MAX_DEPTH} levels")
-    if value is None or isinstance(value, bool | int | str):
+    if value is None or isinstance(value, bool | str):
+        return
+    if isinstance(value, int):
+        if not _INT_MIN <= value <= _INT_MAX:
+            raise CanonicalError(f"{path}: integer outside the signed 64-bit range")
         return
     if isinstance(value, float):
         raise CanonicalError(f"{path}: floats are not allowed in ledger events ({value!r})")
@@ -90,10 +96,14 @@ def parse_canonical(data: bytes) -> Any:
         raise CanonicalError(f"not valid UTF-8 (byte {exc.start})") from exc
     try:
         value = json.loads(text, parse_float=_reject_float, parse_constant=_reject_constant)
+    except CanonicalError:
+        raise
     except RecursionError as exc:
         raise CanonicalError("JSON nested too deeply") from exc
     except json.JSONDecodeError as exc:
         raise CanonicalError(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
+    except ValueError as exc:  # e.g. an integer longer than Python's digit limit
+        raise CanonicalError(f"not acceptable JSON ({exc})") from exc
     try:
         again = canonical_json(value)
     except RecursionError as exc:

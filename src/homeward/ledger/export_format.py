@@ -47,6 +47,8 @@ def write_export(
     """Write the three parts into ``out_dir`` (created); return the number of entries."""
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / KEYS).mkdir(exist_ok=True)
+    for stale in (out_dir / KEYS).glob("*.vkey"):  # a re-export must not keep old signers
+        stale.unlink()
     count = 0
     with (
         (out_dir / ENTRIES).open("wb", buffering=1 << 20) as out,

@@ -188,7 +188,7 @@ def verify_proof_bundle(data: bytes, trusted: Sequence[VerifierKey] | None = Non
     """Verify a bundle from ``prove``: signatures, then the entry's inclusion proof."""
     try:
         bundle = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise VerificationError("proof bundle: not a JSON document") from exc
     if not isinstance(bundle, dict):
         raise VerificationError("proof bundle: not a JSON object")

@@ -10,7 +10,7 @@ from homeward.ledger.canonical import CanonicalError, canonical_json, parse_cano
 from homeward.ledger.events import EventError, check_leaf, make_leaf
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(),
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**63 - 1) | st.text(),
     lambda inner: st.lists(inner, max_size=5) | st.dictionaries(st.text(), inner, max_size=5),
     max_leaves=20,
 )
@@ -41,6 +41,7 @@ def test_a_nested_float_is_refused_with_its_path() -> None:
         ({"when": object()}, "type object is not allowed"),
         ({"x": float("nan")}, "floats are not allowed"),
         ({"x": "\ud800"}, "not encodable as UTF-8"),
+        ({"n": [2**63]}, "outside the signed 64-bit range"),
     ],
 )
 def test_values_json_cannot_carry_faithfully_are_refused(value: object, message: str) -> None:
@@ -50,7 +51,16 @@ def test_values_json_cannot_carry_faithfully_are_refused(value: object, message:
 
 @pytest.mark.parametrize(
     "data",
-    [b'{"b":1,"a":2}', b'{"a": 1}', b'{"a":1.0}', b'{"a":1,"a":1}', b"\xff", b'{"a":NaN}'],
+    [
+        b'{"a":' + b"9" * 5000 + b"}",
+        b'{"a":9223372036854775808}',
+        b'{"b":1,"a":2}',
+        b'{"a": 1}',
+        b'{"a":1.0}',
+        b'{"a":1,"a":1}',
+        b"\xff",
+        b'{"a":NaN}',
+    ],
 )
 def test_non_canonical_bytes_are_refused(data: bytes) -> None:
     with pytest.raises(CanonicalError):

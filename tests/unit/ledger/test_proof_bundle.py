@@ -57,6 +57,11 @@ def test_a_bundle_checked_against_other_trusted_keys_fails() -> None:
         verify_proof_bundle(dump_bundle(_bundle()), trusted=[Signer.generate("MED").verifier])
 
 
+def test_a_bundle_with_an_absurdly_long_number_is_refused_cleanly() -> None:
+    with pytest.raises(VerificationError, match="not a JSON document"):
+        verify_proof_bundle(b'{"index": ' + b"7" * 5000 + b"}")
+
+
 @settings(max_examples=300, deadline=None)
 @given(data=st.binary(max_size=300))
 def test_arbitrary_bytes_give_a_verification_error(data: bytes) -> None:
