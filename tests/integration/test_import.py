@@ -138,3 +138,33 @@ def test_malformed_rows_never_crash_the_import_and_no_row_is_lost(
     imported, quarantined, unchanged = run(engine, path)
     assert imported + quarantined + unchanged == len(rows)
     assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == imported
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ('{"record_id": "1"}', "expected a list of objects"),
+        ('[{"record_id": "1", "surname": "a", "given_name": "b"}', "ends inside"),
+        ('[{"record_id": "1", "surname": "a", "given_name": "b"},]', "Expecting value"),
+        ('[{"record_id": "1", "surname": "a", "given_name": "b"}] trailing', "after the list"),
+    ],
+)
+def test_a_malformed_json_file_is_refused_with_its_line_and_nothing_is_written(
+    engine: Engine, tmp_path: Path, content: str, reason: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(PersonFileError, match=reason) as caught:
+        run(engine, path)
+    assert caught.value.line == 1
+    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0
+
+
+def test_json_items_are_numbered_by_the_line_they_start_on(engine: Engine, tmp_path: Path) -> None:
+    rows = [dict(zip(HEADER, r, strict=True)) for r in GOOD] + [{"record_id": "Z"}]
+    path = tmp_path / "pretty.json"
+    path.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    assert run(engine, path) == (3, 1, 0)
+    [bad] = list_quarantine(engine)
+    assert bad.line == 1 + 8 * 3 + 1
+    assert bad.field == "surname; given_name"

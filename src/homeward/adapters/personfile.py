@@ -157,17 +157,10 @@ def _cell_text(value: object) -> str:
 
 
 def _json_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise PersonFileError(path, None, f"not valid UTF-8 ({exc.reason})") from None
-    except json.JSONDecodeError as exc:
-        raise PersonFileError(path, exc.lineno, f"not valid JSON: {exc.msg}") from None
-    if not isinstance(data, list):
-        raise PersonFileError(path, None, "JSON must be a list of objects")
-    for number, item in enumerate(data, start=1):
+    """Stream the objects of a top-level JSON array, each with the line it starts on."""
+    for line, item in _json_array_items(path):
         if not isinstance(item, dict):
-            yield number, {"__shape__": f"item {number} is not an object"}
+            yield line, {"__shape__": f"item on line {line} is not an object"}
             continue
         row: dict[str, str] = {}
         for key, value in item.items():
@@ -175,4 +168,80 @@ def _json_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                 row[str(key)] = json.dumps(value, ensure_ascii=False)
             else:
                 row[str(key)] = "" if value is None else str(value)
-        yield number, row
+        yield line, row
+
+
+_CHUNK = 1 << 20
+
+
+def _json_array_items(path: Path) -> Iterator[tuple[int, object]]:
+    """Yield (line, value) for each element of the file's top-level array, reading the
+    file in chunks so memory stays bounded by the largest single element."""
+    decoder = json.JSONDecoder()
+    with path.open("rb") as handle:
+        reader = codecs.getincrementaldecoder("utf-8")(errors="strict")
+        buffer, line, offset, eof = "", 1, 0, False
+
+        def fill() -> bool:
+            nonlocal buffer, eof
+            if eof:
+                return False
+            chunk = handle.read(_CHUNK)
+            try:
+                text = reader.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                raise PersonFileError(path, line, f"not valid UTF-8 ({exc.reason})") from None
+            if not chunk:
+                eof = True
+            buffer += text
+            return bool(chunk) or bool(text)
+
+        def skip_space() -> None:
+            nonlocal buffer, line, offset
+            while True:
+                stripped = buffer[offset:].lstrip(" \t\r\n\ufeff")
+                skipped = buffer[offset : len(buffer) - len(stripped)]
+                line += skipped.count("\n")
+                offset = len(buffer) - len(stripped)
+                if offset < len(buffer) or not fill():
+                    return
+
+        def expect(chars: str, what: str) -> str:
+            skip_space()
+            if offset >= len(buffer) or buffer[offset] not in chars:
+                found = "end of file" if offset >= len(buffer) else repr(buffer[offset])
+                raise PersonFileError(path, line, f"not valid JSON: expected {what}, found {found}")
+            return buffer[offset]
+
+        expect("[", "a list of objects")
+        offset += 1
+        if expect(']{["-0123456789tfn', "a value or ]") == "]":
+            return
+        while True:
+            skip_space()
+            while True:
+                try:
+                    value, end = decoder.raw_decode(buffer, offset)
+                    if end == len(buffer) and not eof:  # a number may continue
+                        raise ValueError("the file ends inside an element")
+                    break
+                except ValueError as exc:
+                    if eof and offset >= len(buffer.rstrip()):
+                        raise PersonFileError(
+                            path, line, "not valid JSON: the file ends inside the list"
+                        ) from None
+                    if not fill():
+                        msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+                        raise PersonFileError(path, line, f"not valid JSON: {msg}") from None
+            yield line, value
+            line += buffer.count("\n", offset, end)
+            offset = end
+            if offset > _CHUNK:  # drop what has been read
+                buffer, offset = buffer[offset:], 0
+            if expect(",]", "',' or ']'") == "]":
+                offset += 1
+                skip_space()
+                if offset < len(buffer):
+                    raise PersonFileError(path, line, "not valid JSON: data after the list")
+                return
+            offset += 1
