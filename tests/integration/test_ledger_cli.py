@@ -78,3 +78,30 @@ def test_erase_reports_a_person_without_a_key(run: CliRunner) -> None:
     result = run.invoke(main, ["erase", "--person", "UA-404"])
     assert result.exit_code == 1
     assert "no commitment key for person UA-404" in result.output
+
+
+def test_bad_exports_fail_with_a_precise_message(run: CliRunner, tmp_path: Path) -> None:
+    _ok(run, "keys", "generate")
+    _ok(run, "ledger", "append", "--kind", "list_sent", "--payload", '{"list":"UA-1"}')
+    _ok(run, "ledger", "checkpoint")
+    exp = tmp_path / "exp"
+    _ok(run, "ledger", "export", "--out", str(exp))
+    checkpoint = (exp / "checkpoint").read_bytes()
+    (exp / "checkpoint").write_bytes(checkpoint[:40])
+    truncated = run.invoke(main, ["verify", str(exp)])
+    assert truncated.exit_code == 1
+    assert "verification failed: checkpoint: note is truncated" in truncated.output
+    (exp / "checkpoint").write_bytes(checkpoint)
+
+    other = tmp_path / "other.vkey"
+    other.write_text(_ok(run, "keys", "list").splitlines()[1] + "\n", encoding="utf-8")
+    wrong = run.invoke(main, ["verify", str(exp), "--key", str(other), "--key", str(other)])
+    assert wrong.exit_code == 1
+    assert "verification failed: keys: no log (Ed25519, type 0x01) key" in wrong.output
+
+    ua = exp / "keys" / "UA.vkey"
+    name, key_id, _ = ua.read_text(encoding="utf-8").split("+", 2)
+    ua.write_text(f"{name}+{key_id}+BQ{'A' * 42}\n", encoding="utf-8")
+    unknown = run.invoke(main, ["verify", str(exp)])
+    assert unknown.exit_code == 1
+    assert "keys/UA.vkey: unknown signature type 0x05" in unknown.output

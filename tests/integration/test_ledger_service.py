@@ -17,6 +17,7 @@ from homeward.ledger.events import EventError
 from homeward.ledger.merkle import (
     CompactRange,
     consistency_proof,
+    inclusion_proof,
     leaf_hash,
     verify_consistency,
 )
@@ -243,3 +244,41 @@ def test_concurrent_writers_and_cosigners_queue_up_instead_of_racing(
     assert note is not None
     assert "— UA " in note.note
     assert "— RU " in note.note
+
+
+def test_stored_proofs_equal_the_proofs_computed_in_memory_for_every_index(
+    engine: Engine, signers: dict[str, Signer]
+) -> None:
+    _fill(engine, 37)
+    with engine.connect() as conn:
+        store = LedgerStore(conn)
+        memory: dict[tuple[int, int], bytes] = {}
+        tree = CompactRange()
+        for index, leaf in store.iter_leaves(37):
+            memory[(0, index)] = leaf_hash(leaf)
+            memory.update(tree.append(memory[(0, index)]))
+        for size in (1, 2, 5, 16, 31, 37):
+            for index in range(size):
+                stored = inclusion_proof(index, size, store.fetch_nodes)
+                assert stored == inclusion_proof(index, size, lambda ids: memory)
+            for old in range(1, size):
+                assert consistency_proof(old, size, store.fetch_nodes) == consistency_proof(
+                    old, size, lambda ids: memory
+                )
+
+
+def test_checkpoint_and_cosign_collects_all_three_signatures(
+    engine: Engine, signers: dict[str, Signer], tmp_path: Path
+) -> None:
+    _fill(engine, 4)
+    with engine.begin() as conn:
+        note = ledger.checkpoint_and_cosign(
+            conn, signers["MED"], [signers["UA"], signers["RU"]], ORIGIN
+        )
+        ledger.export(conn, tmp_path / "out", _keys(signers))
+    assert [line.split(" ")[1] for line in note.splitlines() if line.startswith("—")] == [
+        "MED",
+        "UA",
+        "RU",
+    ]
+    assert verify_export(tmp_path / "out").signers == ("MED", "UA", "RU")

@@ -216,7 +216,7 @@ class OpenedNote:
 
 def _check_text(text: str) -> None:
     if not text.endswith("\n"):
-        raise NoteError("note text does not end with a newline")
+        raise NoteError("note is truncated: it does not end with a newline")
     if any((ord(c) < 0x20 and c != "\n") or ord(c) == 0x7F for c in text):
         raise NoteError("note contains a control character")
 

@@ -45,6 +45,7 @@ __all__ = [
     "append_event",
     "append_events",
     "audit",
+    "checkpoint_and_cosign",
     "cosign_checkpoint",
     "erase",
     "export",
@@ -94,25 +95,31 @@ def append_event(
     return append_events(conn, [(kind, payload)], clock)
 
 
-def person_commitment(conn: Connection, person_id: str, canonical_record: bytes) -> str:
-    """The hex commitment standing for a person in log entries (creates their key once)."""
+def person_commitment(conn: Connection, person_id: str | int, canonical_record: bytes) -> str:
+    """The hex commitment standing for a person in log entries (creates their key once).
+
+    ``canonical_record`` is the person's record as canonical bytes (for instance
+    ``canonical_json(record.as_row())``); only the commitment may go into a payload.
+    """
     store = LedgerStore(conn)
-    key = store.person_key(person_id)
+    key = store.person_key(str(person_id))
     if key is None:
         key = commitments.new_key()
-        store.add_person_key(person_id, key, utc_now())
+        store.add_person_key(str(person_id), key, utc_now())
     return commitments.commit(key, canonical_record)
 
 
-def recompute_commitment(conn: Connection, person_id: str, canonical_record: bytes) -> str | None:
+def recompute_commitment(
+    conn: Connection, person_id: str | int, canonical_record: bytes
+) -> str | None:
     """The person's commitment if their key still exists, else None (erased)."""
-    key = LedgerStore(conn).person_key(person_id)
+    key = LedgerStore(conn).person_key(str(person_id))
     return None if key is None else commitments.commit(key, canonical_record)
 
 
-def erase(conn: Connection, person_id: str) -> bool:
+def erase(conn: Connection, person_id: str | int) -> bool:
     """Delete the person's commitment key; entries stay and still verify, unlinkable."""
-    return LedgerStore(conn).delete_person_key(person_id)
+    return LedgerStore(conn).delete_person_key(str(person_id))
 
 
 def make_checkpoint(
@@ -167,6 +174,20 @@ def cosign_checkpoint(
     )
     store.replace_note(latest.size, note)
     store.set_cosigner_state(party.name, state)
+    return note
+
+
+def checkpoint_and_cosign(
+    conn: Connection,
+    mediator: Signer,
+    parties: Sequence[Signer],
+    origin: str = DEFAULT_ORIGIN,
+    clock: Clock = utc_now,
+) -> str:
+    """``make_checkpoint`` then ``cosign_checkpoint`` by each party; return the final note."""
+    note = make_checkpoint(conn, mediator, origin, clock)
+    for party in parties:
+        note = cosign_checkpoint(conn, party, [mediator.verifier], origin, clock)
     return note
 
 
