@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ortools.sat.python import cp_model
@@ -51,7 +51,7 @@ def _solver(options: SolverOptions, limit: float) -> cp_model.CpSolver:
 
 
 class _CountModel:
-    def __init__(self, terms: Terms, pool: Pool, elastic: bool) -> None:
+    def __init__(self, terms: Terms, pool: Pool, elastic: bool, parity: bool = True) -> None:
         self.terms = terms
         self.pool = pool
         self.m = cp_model.CpModel()
@@ -65,15 +65,17 @@ class _CountModel:
             for t in terms.tranches:
                 cap = terms.crossing(t.crossing).daily_capacity
                 for c in cats:
-                    hi = min(pool.available(s, c), cap)
+                    # Elastically, capacity is what gets missed, so it must not bound x.
+                    hi = pool.available(s, c) if elastic else min(pool.available(s, c), cap)
                     self.x[s, t.id, c] = m.new_int_var(0, hi, f"x_{s}_{t.id}_{c.value}")
-                self.o[s, t.id] = m.new_int_var(0, min(n_out, cap), f"o_{s}_{t.id}")
+                self.o[s, t.id] = m.new_int_var(0, n_out, f"o_{s}_{t.id}")
             m.add(_sum(self.o[s, t.id] for t in terms.tranches) == n_out)
             for c in cats:
                 m.add(_sum(self.x[s, t.id, c] for t in terms.tranches) <= pool.available(s, c))
         self._quotas()
         self._capacity()
-        self._parity()
+        if parity:
+            self._parity()
 
     def _at_least(self, expr: cp_model.LinearExpr, target: int, short: Shortfall) -> None:
         """``expr == target``; elastically ``expr + missing == target``."""
@@ -82,7 +84,7 @@ class _CountModel:
             return
         miss = self.m.new_int_var(0, target, f"miss_{short.constraint}_{short.side}")
         self.m.add(expr + miss == target)
-        self.slacks.append((miss, short))
+        self.slacks.append((miss, replace(short, short=target)))
 
     def _quotas(self) -> None:
         terms, cats, x = self.terms, self.terms.categories, self.x
@@ -128,7 +130,7 @@ class _CountModel:
                     self.m.add(load <= cap + over)
                     what = f"capacity at {crossing} on {day.isoformat()} is {cap:,} per side"
                     name = f"capacity:{crossing}:{day.isoformat()}"
-                    self.slacks.append((over, Shortfall(name, 0, what, s)))
+                    self.slacks.append((over, Shortfall(name, cap, what, s)))
                 else:
                     self.m.add(load <= cap)
 
@@ -151,23 +153,39 @@ class _CountModel:
         return _sum(self.x[s, t.id, c] for t in self.terms.tranches)
 
 
-def elastic_shortfalls(terms: Terms, pool: Pool, options: SolverOptions) -> list[Shortfall]:
-    """The fewest people by which the terms are missed, per constraint (empty: feasible)."""
-    cm = _CountModel(terms, pool, elastic=True)
+def _elastic(terms: Terms, pool: Pool, options: SolverOptions, parity: bool) -> list[Shortfall]:
+    cm = _CountModel(terms, pool, elastic=True, parity=parity)
     cm.m.minimize(_sum(v for v, _ in cm.slacks))
     solver = _solver(options, options.counts_limit)
     status = solver.solve(cm.m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return [Shortfall("parity", 0, "the two sides' offers cannot be matched at all")]
     out = []
+    rule = terms.parity.value.replace("_", " ")
     for var, short in cm.slacks:
         n = int(solver.value(var))
-        if n:
-            verb = "over" if short.constraint.startswith("capacity") else "short"
-            how = "would have to carry" if verb == "over" else "can meet only"
-            msg = f"{short.message} but {short.side} {how} that with {n:,} {verb}"
-            out.append(Shortfall(short.constraint, n, msg, short.side))
+        if not n:
+            continue
+        # The template's ``short`` holds the target (or the capacity) of the constraint.
+        if short.constraint.startswith("capacity"):
+            but = f"{short.side} would need {short.short + n:,}: {n:,} over"
+        else:
+            but = f"{short.side} can give only {short.short - n:,}: {n:,} short"
+        if parity:
+            but += f" (keeping parity {rule})"
+        out.append(Shortfall(short.constraint, n, f"{short.message} but {but}", short.side))
     return out
+
+
+def elastic_shortfalls(terms: Terms, pool: Pool, options: SolverOptions) -> list[Shortfall]:
+    """The fewest people by which the terms are missed, per constraint (empty: feasible).
+
+    Each side is first checked alone, so a shortfall is blamed on the side that causes it;
+    only if both sides could meet the terms alone is parity between them brought in.
+    """
+    return _elastic(terms, pool, options, parity=False) or _elastic(
+        terms, pool, options, parity=True
+    )
 
 
 def solve_counts(terms: Terms, pool: Pool, options: SolverOptions) -> tuple[Counts, Outside]:

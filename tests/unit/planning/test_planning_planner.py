@@ -150,3 +150,36 @@ def test_parity_per_category_limits_what_can_be_matched() -> None:
     assert short.constraint == "parity"
     assert short.short == 5
     assert "at most 0 per side can be matched" in short.message
+
+
+def test_the_solver_names_the_constraint_and_the_people_missing_when_arithmetic_cannot() -> None:
+    from homeward.planning.counts import SolverOptions, elastic_shortfalls
+    from homeward.planning.pool import build_pool
+
+    people = [candidate(f"u{i}", "UA") for i in range(300)]
+    people += [candidate(f"r{i}", "RU") for i in range(250)]
+    people += [candidate(f"rc{i}", "RU", category=Category.CIVILIAN) for i in range(900)]
+    people += [candidate(f"uc{i}", "UA", category=Category.CIVILIAN) for i in range(900)]
+    shortfalls = elastic_shortfalls(ISTANBUL, build_pool(ISTANBUL, people), SolverOptions())
+    [short] = [s for s in shortfalls if s.constraint == "tranche_quota:day-1:military"]
+    assert short.side == "RU"
+    assert short.short == 20
+    assert short.message == (
+        "military quota for day-1 is 270 per side but RU can give only 250: 20 short"
+    )
+
+
+def test_the_solver_reports_capacity_missed_by_the_seriously_ill() -> None:
+    from homeward.planning.counts import SolverOptions, elastic_shortfalls
+    from homeward.planning.pool import build_pool
+
+    people = [candidate(f"u{i}", "UA") for i in range(4)]
+    people += [candidate(f"r{i}", "RU") for i in range(4)]
+    people += [candidate(f"ill{i}", "UA", health=Health.SERIOUSLY_ILL) for i in range(3)]
+    terms = simple_terms([2, 2], capacity=3, seriously_ill_outside_parity=True)
+    shortfalls = elastic_shortfalls(terms, build_pool(terms, people), SolverOptions())
+    assert sum(s.short for s in shortfalls) == 1
+    assert shortfalls[0].constraint.startswith("capacity:X:")
+    assert shortfalls[0].message.endswith("but UA would need 4: 1 over")
+    with pytest.raises(TermsCannotBeMetError, match="crossing capacity over all days is 6"):
+        plan_exchange(terms, people)
