@@ -53,8 +53,12 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
             load_signers(settings.keys_dir, passphrase),
             say=lambda line: click.echo(f"  {line}"),
         )
+        from homeward.services.accounts import create_demo_users
+
+        logins = create_demo_users(workspace.engine)
     finally:
         workspace.close()
+    _write_logins(out, logins)
     summary = result.summary
     click.echo(f"\n{summary['agreement']['name']}  ({time.perf_counter() - started:.1f} s)")
     for tranche in summary["tranches"]:
@@ -77,6 +81,33 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
         f"\nwrote {out / 'summary.json'}, {out / 'report.html'}, {out / 'ledger'}/ "
         f"({result.ledger_entries} log entries)"
     )
+    click.echo(f"demo logins (also in {out / LOGINS_FILE}):")
+    click.echo(_logins_text(logins))
+
+
+LOGINS_FILE = "demo-logins.txt"
+SECRET_FILE = ".session-secret"
+
+
+def _logins_text(logins: list[tuple[str, str, str]]) -> str:
+    return "\n".join(f"  {role:<31} {user:<17} {password}" for role, user, password in logins)
+
+
+def _write_logins(out: Path, logins: list[tuple[str, str, str]]) -> None:
+    path = out / LOGINS_FILE
+    path.write_text(_logins_text(logins) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+
+
+def _session_secret(workspace: Path) -> bytes:
+    """The workspace's cookie-signing secret, made once and kept (0600) across restarts."""
+    import secrets
+
+    path = workspace / SECRET_FILE
+    if not path.exists():
+        path.write_bytes(secrets.token_bytes(32))
+        path.chmod(0o600)
+    return path.read_bytes()
 
 
 @click.command()
@@ -93,6 +124,10 @@ def serve(settings: Settings, workspace: Path, host: str, port: int) -> None:
 
     settings = settings.for_workspace(workspace)
     opened = open_workspace(settings)
-    app = create_app(settings, opened.engine)
+    app = create_app(settings, opened.engine, secret=_session_secret(workspace))
+    logins = workspace / LOGINS_FILE
+    if logins.exists():
+        click.echo("demo logins (role, username, password):")
+        click.echo(logins.read_text(encoding="utf-8").rstrip())
     click.echo(f"homeward is serving {workspace} at http://{host}:{port}/")
     uvicorn.run(app, host=host, port=port, log_level="warning")
