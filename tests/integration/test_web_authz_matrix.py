@@ -47,7 +47,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "registry:write": {"own": {OFFICER}, "other": set()},
     "quarantine:read": {"own": {OFFICER, VIEWER}, "other": set()},
     "draft:read": {"own": {OFFICER, VIEWER}, "other": set()},
-    "draft:write": {"own": {OFFICER}, "other": set()},
+    "draft:write": {"own": {OFFICER}, "other": set(), "none": {OFFICER}},
     "list:read": {
         "own": {OFFICER, VIEWER, COORD, VERIFIER},
         "other": {COORD, VERIFIER},
@@ -69,6 +69,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
     "handover:write": {"none": {OFFICER, VERIFIER}},
     "interview:read": {"none": {COORD, VERIFIER}},
     "interview:write": {"none": {VERIFIER}},
+    "exchange:read": {"none": {OFFICER, VIEWER, COORD, VERIFIER}},
+    "exchange:write": {"none": {COORD}},
 }
 
 

@@ -78,6 +78,7 @@ class ResourceKind(StrEnum):
     PLAN = "plan"
     HANDOVER = "handover"
     INTERVIEW = "interview"
+    EXCHANGE = "exchange"
 
 
 PERSONAL = frozenset(
@@ -201,6 +202,15 @@ def _plan(p: Principal, action: Action, r: Resource) -> Decision:
     return _no("not for this role")
 
 
+def _exchange_steps(p: Principal, action: Action, r: Resource) -> Decision:
+    """The mediator's own steps (running the matcher): the coordinator acts, others look."""
+    if p.role is Role.MEDIATOR_COORDINATOR:
+        return _yes("the mediator coordinates the exchange")
+    if action is Action.READ and (p.role.is_party or p.role.is_mediator):
+        return _yes("parties and mediator follow the exchange")
+    return _no("only the mediator coordinator runs this step")
+
+
 def _interview(p: Principal, action: Action, r: Resource) -> Decision:
     # Free-will interview notes are the mediator's alone.
     if p.role is Role.MEDIATOR_VERIFIER:
@@ -260,6 +270,7 @@ _RULES: dict[ResourceKind, Callable[[Principal, Action, Resource], Decision]] = 
     ResourceKind.PLAN: _plan,
     ResourceKind.HANDOVER: _handover,
     ResourceKind.INTERVIEW: _interview,
+    ResourceKind.EXCHANGE: _exchange_steps,
 }
 
 

@@ -13,10 +13,13 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
+from sqlalchemy.exc import NoResultFound
 
 from homeward.services.access import AccessDenied, SqlAccessLog
+from homeward.services.ledger_events import LedgerEventSink
 from homeward.settings import Settings
 from homeward.web.context import WebContext, render
+from homeward.web.errors import BadInput, Conflict, NotFound
 from homeward.web.i18n import load_all
 from homeward.web.security import NotAuthenticated, Signer
 
@@ -30,8 +33,12 @@ PAGE_MODULES = (
     "routes_public",
     "routes_dashboard",
     "routes_registry",
+    "routes_lists",
+    "routes_agreement",
+    "routes_handover",
+    "routes_ledger",
 )
-API_MODULES = ("api_auth", "api_registry")
+API_MODULES = ("api_auth", "api_registry", "api_exchange")
 
 
 def load_secret(settings: Settings) -> bytes:
@@ -71,6 +78,7 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
         engine=engine,
         signer=Signer(secret if secret is not None else load_secret(settings)),
         access_log=SqlAccessLog(engine),
+        events=LedgerEventSink(),
         translations=load_all(),
         templates=templates,
     )
@@ -100,6 +108,27 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
             response = render(request, "error.html", {"message": str(exc)}, status=exc.status)
         response.headers[DENIED_HEADER] = "1"
         return response
+
+    @app.exception_handler(NoResultFound)
+    @app.exception_handler(NotFound)
+    async def _missing(request: Request, exc: Exception) -> Response:
+        message = str(exc) if isinstance(exc, NotFound) else "not found"
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=404)
+        return render(request, "error.html", {"message": message}, status=404)
+
+    @app.exception_handler(Conflict)
+    async def _conflict(request: Request, exc: Conflict) -> Response:
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=409)
+        return render(request, "error.html", {"message": str(exc)}, status=409)
+
+    @app.exception_handler(BadInput)
+    async def _bad_input(request: Request, exc: BadInput) -> Response:
+        if _is_api(request):
+            detail = [{"loc": ["body", exc.field], "msg": str(exc), "type": "value_error"}]
+            return JSONResponse({"detail": detail}, status_code=422)
+        return render(request, "error.html", {"message": str(exc)}, status=422)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> Response:

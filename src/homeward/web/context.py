@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from homeward.services.access import AccessLog, Action, Principal, Resource, authorize
+from homeward.services.events import EventSink
 from homeward.settings import Settings
 from homeward.web.i18n import LANGUAGES, Translations, negotiate, pick
 from homeward.web.security import Signer, session_of
@@ -24,6 +25,7 @@ class WebContext:
     engine: Engine
     signer: Signer
     access_log: AccessLog
+    events: EventSink
     translations: dict[str, Translations]
     templates: Jinja2Templates
     max_upload_bytes: int = 50 * 1024 * 1024

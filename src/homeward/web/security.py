@@ -52,6 +52,7 @@ class Signer:
     """Signs session cookies and API tokens with the workspace's web secret."""
 
     def __init__(self, secret: bytes) -> None:
+        self._secret = secret
         self._session = URLSafeTimedSerializer(secret, salt="homeward.session")
         self._token = URLSafeTimedSerializer(secret, salt="homeward.api-token")
 
@@ -79,6 +80,19 @@ class Signer:
             return Session(principal, str(data["c"]), language)
         except (BadSignature, KeyError, ValueError, TypeError):
             return None
+
+    def seal(self, purpose: str, data: dict[str, Any]) -> str:
+        """Sign a small value the browser carries back (e.g. a rebalancing proposal)."""
+        return URLSafeTimedSerializer(self._secret, salt=f"homeward.{purpose}").dumps(data)
+
+    def unseal(self, purpose: str, token: str, max_age: int = 3600) -> dict[str, Any] | None:
+        try:
+            data = URLSafeTimedSerializer(self._secret, salt=f"homeward.{purpose}").loads(
+                token, max_age=max_age
+            )
+        except BadSignature:
+            return None
+        return data if isinstance(data, dict) else None
 
     def token(self, principal: Principal) -> str:
         return self._token.dumps(self._claims(principal) | {"l": principal.language})

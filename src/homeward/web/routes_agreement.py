@@ -1,0 +1,174 @@
+"""Agreement (terms, eligibility report, signing) and plan (tranches, manifests)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.exc import NoResultFound
+from starlette.concurrency import run_in_threadpool
+
+from homeward.adapters.manifest_csv import manifest_csv
+from homeward.adapters.manifest_pdf import manifest_pdf
+from homeward.domain.values import Side
+from homeward.planning.feasibility import TermsCannotBeMetError
+from homeward.planning.istanbul import istanbul_2025_terms
+from homeward.planning.terms_file import TermsFileError, parse_terms_toml
+from homeward.services.access import Action, Principal, ResourceKind
+from homeward.services.exchange import NotAllowed, sign_agreement
+from homeward.web.context import gettext_for, render, web
+from homeward.web.errors import NotFound
+from homeward.web.queries import latest_agreement_id
+from homeward.web.security import Require
+from homeward.web.workflow import (
+    agreement_view,
+    eligibility,
+    manifest,
+    plan_agreement,
+    propose_terms,
+    tranche_rows,
+)
+
+router = APIRouter(include_in_schema=False)
+READ = Require(ResourceKind.AGREEMENT, Action.READ)
+WRITE = Require(ResourceKind.AGREEMENT, Action.WRITE)
+SIGN = Require(ResourceKind.AGREEMENT, Action.SIGN)
+PLAN_READ = Require(ResourceKind.PLAN, Action.READ)
+PLAN_WRITE = Require(ResourceKind.PLAN, Action.WRITE)
+MAX_TERMS_BYTES = 64 * 1024
+
+
+async def _agreement_context(request: Request) -> dict[str, Any]:
+    engine = web(request).engine
+    agreement_id = await run_in_threadpool(latest_agreement_id, engine)
+    if agreement_id is None:
+        return {"agreement": None}
+    return {"agreement": await run_in_threadpool(agreement_view, engine, agreement_id)}
+
+
+@router.get("/agreement")
+async def agreement_page(request: Request, _p: Annotated[Principal, Depends(READ)]) -> Response:
+    return render(request, "agreement.html", await _agreement_context(request))
+
+
+@router.get("/agreement/{agreement_id}/eligibility")
+async def eligibility_report(
+    request: Request, agreement_id: int, _p: Annotated[Principal, Depends(READ)]
+) -> Response:
+    report = await run_in_threadpool(eligibility, web(request).engine, agreement_id)
+    return render(request, "_eligibility.html", {"report": report})
+
+
+@router.post("/agreement")
+async def propose(
+    request: Request,
+    _p: Annotated[Principal, Depends(WRITE)],
+    preset: Annotated[str, Form()] = "",
+    terms_toml: Annotated[str, Form()] = "",
+) -> Response:
+    """Draft terms: the Istanbul 2025 preset, or terms written in TOML (docs/terms.md)."""
+    _ = gettext_for(request)
+    errors: dict[str, str] = {}
+    terms = None
+    if terms_toml.strip():
+        if len(terms_toml.encode()) > MAX_TERMS_BYTES:
+            errors["terms_toml"] = _("The terms are too long (64 KB at most).")
+        else:
+            try:
+                terms = parse_terms_toml(terms_toml)
+            except TermsFileError as exc:
+                errors["terms_toml"] = str(exc)
+    elif preset == "istanbul-2025":
+        terms = istanbul_2025_terms()
+    else:
+        errors["preset"] = _("Choose a preset or write the terms.")
+    if terms is None:
+        context = await _agreement_context(request)
+        context.update(errors=errors, terms_toml=terms_toml)
+        return render(request, "agreement.html", context, status=422)
+    await run_in_threadpool(propose_terms, web(request).engine, web(request).events, terms)
+    return RedirectResponse("/agreement", status_code=303)
+
+
+@router.post("/agreement/{agreement_id}/sign")
+async def sign(
+    request: Request, agreement_id: int, principal: Annotated[Principal, Depends(SIGN)]
+) -> Response:
+    await run_in_threadpool(agreement_view, web(request).engine, agreement_id)  # 404 if none
+    try:
+        await run_in_threadpool(
+            sign_agreement, agreement_id, principal.party, web(request).engine, web(request).events
+        )
+    except NotAllowed as exc:
+        context = await _agreement_context(request)
+        context["errors"] = {"sign": str(exc)}
+        return render(request, "agreement.html", context, status=409)
+    return RedirectResponse("/agreement", status_code=303)
+
+
+@router.get("/plan")
+async def plan_page(request: Request, _p: Annotated[Principal, Depends(PLAN_READ)]) -> Response:
+    engine = web(request).engine
+    agreement_id = await run_in_threadpool(latest_agreement_id, engine)
+    agreement = None
+    rows: list[dict[str, Any]] = []
+    if agreement_id is not None:
+        agreement = await run_in_threadpool(agreement_view, engine, agreement_id)
+        rows = await run_in_threadpool(tranche_rows, engine, agreement_id)
+    return render(request, "plan.html", {"agreement": agreement, "tranches": rows})
+
+
+@router.post("/plan")
+async def make_plan(request: Request, _p: Annotated[Principal, Depends(PLAN_WRITE)]) -> Response:
+    engine = web(request).engine
+    agreement_id = await run_in_threadpool(latest_agreement_id, engine)
+    if agreement_id is None:
+        raise NotFound("there is no agreement to plan")
+    view = await run_in_threadpool(agreement_view, engine, agreement_id)
+    problem = None
+    if len(view["signed"]) < len(Side):
+        problem = gettext_for(request)("All three must sign the terms before planning.")
+    elif view["planned"]:
+        problem = gettext_for(request)("This agreement is already planned.")
+    if problem is None:
+        try:
+            await run_in_threadpool(plan_agreement, engine, web(request).events, agreement_id)
+        except TermsCannotBeMetError as exc:
+            problem = str(exc)
+    if problem is not None:
+        rows = await run_in_threadpool(tranche_rows, engine, agreement_id)
+        return render(
+            request,
+            "plan.html",
+            {"agreement": view, "tranches": rows, "errors": {"plan": problem}},
+            status=409,
+        )
+    return RedirectResponse("/plan", status_code=303)
+
+
+@router.get("/plan/{tranche_id}/manifest/{side}.{fmt}")
+async def manifest_download(
+    request: Request,
+    tranche_id: int,
+    side: str,
+    fmt: str,
+    _p: Annotated[Principal, Depends(PLAN_READ)],
+) -> Response:
+    """The tranche's manifest for the people ``side`` hands over, as CSV or PDF."""
+    if side not in ("UA", "RU") or fmt not in ("csv", "pdf"):
+        raise NotFound("no such manifest")
+    try:
+        rows, header = await run_in_threadpool(
+            manifest, web(request).engine, tranche_id, Side(side)
+        )
+    except NoResultFound as exc:
+        raise NotFound("no such tranche") from exc
+    name = f"manifest-day{header.tranche_id.removeprefix('day-')}-{side}.{fmt}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "csv":
+        return Response(
+            manifest_csv(rows), media_type="text/csv; charset=utf-8", headers=disposition
+        )
+    pdf = await run_in_threadpool(manifest_pdf, rows, header)
+    return Response(pdf, media_type="application/pdf", headers=disposition)
