@@ -14,6 +14,25 @@ from homeward.ledger.canonical import CanonicalError, canonical_json, parse_cano
 
 __all__ = ["EventError", "check_leaf", "make_leaf"]
 
+PERSONAL_KEYS = (
+    "address",
+    "birth_date",
+    "date_of_birth",
+    "document_number",
+    "email",
+    "first_name",
+    "given_name",
+    "last_name",
+    "passport",
+    "patronymic",
+    "phone",
+    "place_of_birth",
+    "service_number",
+    "surname",
+)
+"""Object keys refused anywhere in a payload: people enter the log as commitments only."""
+# Inside a JSON string every quote is escaped, so `{"key":` or `,"key":` is always a key.
+_PERSONAL = re.compile(rb'[{,]"(' + "|".join(PERSONAL_KEYS).encode() + rb')":')
 _KIND = re.compile(r"[a-z][a-z0-9_.]{0,63}")
 _FIELDS = {"at", "kind", "payload", "v"}
 
@@ -28,9 +47,17 @@ def make_leaf(kind: str, payload: Mapping[str, Any], at: str) -> bytes:
     if not isinstance(payload, Mapping):
         raise EventError("event payload must be a JSON object")
     try:
-        return canonical_json({"at": at, "kind": kind, "payload": dict(payload), "v": 1})
+        leaf = canonical_json({"at": at, "kind": kind, "payload": dict(payload), "v": 1})
     except CanonicalError as exc:
         raise EventError(f"event {kind}: {exc}".replace("$.payload", "payload")) from exc
+    found = _PERSONAL.search(leaf)
+    if found:
+        field = found.group(1).decode()
+        raise EventError(
+            f"event {kind}: payload field {field!r} is personal data; log a person only as "
+            "person_commitment(...)"
+        )
+    return leaf
 
 
 def check_leaf(leaf: bytes) -> None:

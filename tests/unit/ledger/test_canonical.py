@@ -74,3 +74,15 @@ def test_leaves_have_a_fixed_shape_and_a_checked_kind() -> None:
         make_leaf("Person Listed", {}, "2025-05-23T08:00:00Z")
     with pytest.raises(EventError, match="exactly at, kind, payload and v"):
         check_leaf(b'{"kind":"x","payload":{},"v":1}')
+
+
+@pytest.mark.parametrize(
+    "payload", [{"surname": "Вигаданенко"}, {"people": [{"x": 1, "date_of_birth": "1990-01-01"}]}]
+)
+def test_personal_fields_are_refused_anywhere_in_a_payload(payload: dict[str, object]) -> None:
+    with pytest.raises(EventError, match="is personal data"):
+        make_leaf("person_listed", payload, "2025-05-23T08:00:00Z")
+
+
+def test_a_personal_word_inside_a_string_value_is_not_a_field() -> None:
+    make_leaf("note_added", {"text": '{"surname":"x"}', "k": "a\\"}, "2025-05-23T08:00:00Z")
