@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from homeward.planning.counts import SolverOptions, _solver, _sum
+from homeward.planning.counts import SolverOptions, linear_sum, new_solver
 from homeward.planning.model import Category, Terms
 from homeward.planning.pool import Ranked
 
@@ -135,12 +135,12 @@ def _solve(
             if (g[0], t) not in z:
                 z[g[0], t] = m.new_bool_var(f"z_{g[0]}_{t}")
             m.add(y[g, t] <= hi * z[g[0], t])
-        m.add(_sum(y[g, t] for t in range(n_tranches) if (g, t) in y) == groups[g])
+        m.add(linear_sum(y[g, t] for t in range(n_tranches) if (g, t) in y) == groups[g])
     for (c, k), need in demand.items():
         for t in range(n_tranches):
             if need[t]:
                 m.add(
-                    _sum(v for (g, tt), v in y.items() if tt == t and g[1] is c and g[2] == k)
+                    linear_sum(v for (g, tt), v in y.items() if tt == t and g[1] is c and g[2] == k)
                     == need[t]
                 )
     used = {(g[0], t) for (g, t), n in hint.items() if n}
@@ -153,9 +153,9 @@ def _solve(
         need = demand[g[1], g[2]]
         slots = [t for t in range(n_tranches) if need[t]]
         at_least = -(-groups[g] // max(need[t] for t in slots))
-        m.add(_sum(z[g[0], t] for t in slots) >= at_least)
+        m.add(linear_sum(z[g[0], t] for t in slots) >= at_least)
     m.minimize(sum(z.values()))
-    solver = _solver(options, options.assign_limit)
+    solver = new_solver(options, options.assign_limit)
     status = solver.solve(m)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         values = {key: int(solver.value(v)) for key, v in y.items()}

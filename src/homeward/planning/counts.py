@@ -35,11 +35,11 @@ class SolverOptions:
     assign_limit: float = 1.0
 
 
-def _sum(items: Iterable[cp_model.LinearExprT]) -> cp_model.LinearExpr:
+def linear_sum(items: Iterable[cp_model.LinearExprT]) -> cp_model.LinearExpr:
     return cp_model.LinearExpr.sum(list(items))
 
 
-def _solver(options: SolverOptions, limit: float) -> cp_model.CpSolver:
+def new_solver(options: SolverOptions, limit: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.random_seed = options.seed
     solver.parameters.num_workers = options.workers
@@ -69,9 +69,11 @@ class _CountModel:
                     hi = pool.available(s, c) if elastic else min(pool.available(s, c), cap)
                     self.x[s, t.id, c] = m.new_int_var(0, hi, f"x_{s}_{t.id}_{c.value}")
                 self.o[s, t.id] = m.new_int_var(0, n_out, f"o_{s}_{t.id}")
-            m.add(_sum(self.o[s, t.id] for t in terms.tranches) == n_out)
+            m.add(linear_sum(self.o[s, t.id] for t in terms.tranches) == n_out)
             for c in cats:
-                m.add(_sum(self.x[s, t.id, c] for t in terms.tranches) <= pool.available(s, c))
+                m.add(
+                    linear_sum(self.x[s, t.id, c] for t in terms.tranches) <= pool.available(s, c)
+                )
         self._quotas()
         self._capacity()
         if parity:
@@ -101,15 +103,15 @@ class _CountModel:
                         )
                 if t.total is not None:
                     what = f"the total for {t.id} is {t.total:,} per side"
-                    expr = _sum(x[s, t.id, c] for c in cats)
+                    expr = linear_sum(x[s, t.id, c] for c in cats)
                     self._at_least(expr, t.total, Shortfall(f"tranche_total:{t.id}", 0, what, s))
             for c in cats:
                 q = terms.quota(c)
                 if q is not None:
-                    expr = _sum(x[s, t.id, c] for t in terms.tranches)
+                    expr = linear_sum(x[s, t.id, c] for t in terms.tranches)
                     what = f"the {c.value} quota is {q:,} per side"
                     self._at_least(expr, q, Shortfall(f"quota:{c.value}", 0, what, s))
-            expr = _sum(x[s, t.id, c] for t in terms.tranches for c in cats)
+            expr = linear_sum(x[s, t.id, c] for t in terms.tranches for c in cats)
             what = f"the total is {terms.total_per_side:,} per side"
             self._at_least(expr, terms.total_per_side, Shortfall("total_per_side", 0, what, s))
 
@@ -121,7 +123,7 @@ class _CountModel:
         for (day, crossing), ids in sorted(slots.items()):
             cap = terms.crossing(crossing).daily_capacity
             for s in terms.sides:
-                load = _sum(
+                load = linear_sum(
                     [self.x[s, i, c] for i in ids for c in terms.categories]
                     + [self.o[s, i] for i in ids]
                 )
@@ -142,21 +144,24 @@ class _CountModel:
                 for c in cats:
                     self.m.add(x[a, t.id, c] == x[b, t.id, c])
             elif terms.parity is Parity.PER_TRANCHE:
-                self.m.add(_sum(x[a, t.id, c] for c in cats) == _sum(x[b, t.id, c] for c in cats))
+                self.m.add(
+                    linear_sum(x[a, t.id, c] for c in cats)
+                    == linear_sum(x[b, t.id, c] for c in cats)
+                )
         if terms.parity is Parity.OVERALL:
             self.m.add(
-                _sum(x[a, t.id, c] for t in terms.tranches for c in cats)
-                == _sum(x[b, t.id, c] for t in terms.tranches for c in cats)
+                linear_sum(x[a, t.id, c] for t in terms.tranches for c in cats)
+                == linear_sum(x[b, t.id, c] for t in terms.tranches for c in cats)
             )
 
     def selected(self, s: str, c: Category) -> cp_model.LinearExpr:
-        return _sum(self.x[s, t.id, c] for t in self.terms.tranches)
+        return linear_sum(self.x[s, t.id, c] for t in self.terms.tranches)
 
 
 def _elastic(terms: Terms, pool: Pool, options: SolverOptions, parity: bool) -> list[Shortfall]:
     cm = _CountModel(terms, pool, elastic=True, parity=parity)
-    cm.m.minimize(_sum(v for v, _ in cm.slacks))
-    solver = _solver(options, options.counts_limit)
+    cm.m.minimize(linear_sum(v for v, _ in cm.slacks))
+    solver = new_solver(options, options.counts_limit)
     status = solver.solve(cm.m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return [Shortfall("parity", 0, "the two sides' offers cannot be matched at all")]
@@ -191,7 +196,7 @@ def elastic_shortfalls(terms: Terms, pool: Pool, options: SolverOptions) -> list
 def solve_counts(terms: Terms, pool: Pool, options: SolverOptions) -> tuple[Counts, Outside]:
     """Counts per side, tranche and category; call only once the terms are known feasible."""
     cm = _CountModel(terms, pool, elastic=False)
-    m, solver = cm.m, _solver(options, options.counts_limit)
+    m, solver = cm.m, new_solver(options, options.counts_limit)
     levels: list[cp_model.LinearExpr] = []
     for k in range(pool.tiers - 1):
         left_out = []
@@ -201,9 +206,9 @@ def solve_counts(terms: Terms, pool: Pool, options: SolverOptions) -> tuple[Coun
                 lo = m.new_int_var(0, want, f"left_{k}_{s}_{c.value}")
                 m.add(lo >= want - cm.selected(s, c))
                 left_out.append(lo)
-        levels.append(_sum(left_out))
+        levels.append(linear_sum(left_out))
     order = {t.id: i for i, t in enumerate(terms.tranches)}
-    levels.append(_sum(order[i] * v for (_, i), v in cm.o.items()))
+    levels.append(linear_sum(order[i] * v for (_, i), v in cm.o.items()))
     for level in levels:
         m.minimize(level)
         status = solver.solve(m)
