@@ -4,7 +4,7 @@ leaves either all of it or none of it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -284,6 +284,3 @@ class LedgerStore:
             delete(ledger_person_keys).where(ledger_person_keys.c.person_id == person_id)
         )
         return gone.rowcount > 0
-
-    def counts(self) -> Mapping[str, int]:
-        return {"entries": self.count_entries(), "head": self.size()}
