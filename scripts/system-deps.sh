@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives: Chromium (Playwright tests use
-# /usr/bin/chromium; `playwright install` cannot download here) and a Java runtime (Spark).
+# /usr/bin/chromium; `playwright install` cannot download here), a Java runtime (Spark),
+# DejaVu fonts (Cyrillic in PDF manifests), poppler and zbar (the QR read-back test).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
-fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core fontconfig)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 echo "installing Debian packages: ${need[*]}"
 if [ "$(id -u)" -ne 0 ]; then

@@ -183,3 +183,13 @@ def test_the_public_bulletin_has_no_identifiers_and_hides_small_counts(planned) 
     assert "handover" not in text
     assert bulletin["totals"]["RU"]["military"] == "<5"
     assert bulletin["totals"]["UA"]["total"] == 0
+
+
+def test_a_check_in_code_already_in_use_gets_a_longer_one(engine: Engine) -> None:
+    from homeward.services.handover import checkin_code, free_code
+
+    with engine.connect() as conn:
+        taken = {checkin_code(1, 42)}
+        code = free_code(conn, 1, 42, taken)
+    assert len(code) == 7
+    assert code in taken

@@ -46,6 +46,21 @@ def checkin_code(agreement_id: int, person_id: int, length: int = 6) -> str:
     return "".join(chars)
 
 
+def free_code(conn: Connection, agreement_id: int, person_id: int, taken: set[str]) -> str:
+    """The person's check-in code, one character longer for each code already in use
+    (``taken`` holds codes handed out in this transaction and is updated)."""
+    for length in range(6, 13):
+        code = checkin_code(agreement_id, person_id, length)
+        in_use = (
+            code in taken
+            or conn.execute(select(handovers.c.id).where(handovers.c.checkin_code == code)).first()
+        )
+        if not in_use:
+            taken.add(code)
+            return code
+    raise RuntimeError(f"no free check-in code for person {person_id}")
+
+
 @dataclass(frozen=True, slots=True)
 class PlannedTranche:
     day: int
@@ -75,6 +90,7 @@ def save_plan(
 ) -> list[int]:
     """Store the planned tranches and reserves; return the tranche ids by day."""
     ids: list[int] = []
+    taken: set[str] = set()
     with engine.begin() as conn:
         for tranche in planned:
             tranche_id = inserted_id(
@@ -96,7 +112,7 @@ def save_plan(
                     "from_party": side.value,
                     "category": category.value,
                     "state": HandoverState.PLANNED.value,
-                    "checkin_code": checkin_code(agreement_id, person_id),
+                    "checkin_code": free_code(conn, agreement_id, person_id, taken),
                     "position": position,
                     "updated_at": _now(),
                 }

@@ -23,7 +23,7 @@ from homeward.adapters.tables_exchange import (
 )
 from homeward.domain.handover import HandoverException, HandoverState, InvalidTransition
 from homeward.services.events import EventSink
-from homeward.services.handover import _load, _store, checkin_code
+from homeward.services.handover import _load, _store, free_code
 
 
 class Remedy(StrEnum):
@@ -166,7 +166,9 @@ def accept_proposal(proposal: Proposal, engine: Engine, events: EventSink, *, ac
                         category=failed.category,
                         state=HandoverState.PLANNED.value,
                         substitute_for=proposal.failed_handover,
-                        checkin_code=checkin_code(failed.agreement_id, proposal.substitute_person),
+                        checkin_code=free_code(
+                            conn, failed.agreement_id, proposal.substitute_person, set()
+                        ),
                         position=position,
                         updated_at=_now(),
                     )
