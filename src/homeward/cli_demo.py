@@ -51,6 +51,7 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
             workspace.engine,
             LedgerEventSink(),
             load_signers(settings.keys_dir, passphrase),
+            settings.ledger_origin,
             say=lambda line: click.echo(f"  {line}"),
         )
         from homeward.services.accounts import create_demo_users

@@ -86,11 +86,12 @@ def append_command(settings: Settings, kind: str, payload: str) -> None:
 
 
 @ledger.command("checkpoint")
-@click.option("--origin", default=service.DEFAULT_ORIGIN, show_default=True, help="Log name.")
+@click.option("--origin", help="Log name (default: HOMEWARD_LEDGER_ORIGIN or the built-in one).")
 @click.option("--cosign/--no-cosign", default=True, show_default=True, help="UA and RU cosign.")
 @click.pass_obj
-def checkpoint_command(settings: Settings, origin: str, cosign: bool) -> None:
+def checkpoint_command(settings: Settings, origin: str | None, cosign: bool) -> None:
     """The mediator signs the current tree; each party cosigns after a consistency check."""
+    origin = origin or settings.ledger_origin
     mediator = _load(settings, MEDIATOR)
     parties = [_load(settings, name) for name in PARTIES] if cosign else []
     log_keys = [k for k in _all_verifiers(settings) if k.sig_type == ED25519]

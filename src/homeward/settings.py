@@ -8,13 +8,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///homeward.db"
+DEFAULT_LEDGER_ORIGIN = "homeward.invalid/exchange-ledger"
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Where the workspace lives.
 
-    ``HOMEWARD_KEY_PASSPHRASE``: unlocks the signing keys in ``<workspace>/keys``.
+    ``HOMEWARD_KEY_PASSPHRASE``: unlocks the signing keys in ``<workspace>/keys``
+    (``HOMEWARD_KEY_PASSPHRASE_<NAME>`` for one signer's key; the CLI prompts otherwise).
+    ``HOMEWARD_LEDGER_ORIGIN``: the log's origin line in checkpoints (default
+    ``homeward.invalid/exchange-ledger``).
     ``HOMEWARD_DATABASE_URL``: the database (default ``sqlite:///homeward.db``; PostgreSQL as
     ``postgresql+psycopg://user@host/db``). ``HOMEWARD_WORKSPACE``: the folder for keys,
     models and exports (default: the current folder).
@@ -23,6 +27,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     workspace: Path = Path(".")
     key_passphrase: str | None = None
+    ledger_origin: str = DEFAULT_LEDGER_ORIGIN
 
     @property
     def keys_dir(self) -> Path:
@@ -39,6 +44,7 @@ class Settings:
             database_url=env.get("HOMEWARD_DATABASE_URL", DEFAULT_DATABASE_URL),
             workspace=Path(env.get("HOMEWARD_WORKSPACE", ".")),
             key_passphrase=env.get("HOMEWARD_KEY_PASSPHRASE"),
+            ledger_origin=env.get("HOMEWARD_LEDGER_ORIGIN", DEFAULT_LEDGER_ORIGIN),
         )
 
     def for_workspace(self, folder: Path) -> Settings:

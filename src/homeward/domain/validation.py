@@ -11,6 +11,11 @@ from homeward.domain.person import PERSON_FIELDS, REQUIRED_FIELDS, PersonRecord
 from homeward.domain.values import Category, Health, LegalStatus, PartialDate, Sex
 
 MAX_FIELD_LENGTH = 500
+_TYPED_FIELDS = frozenset(
+    {"record_id", "surname", "given_name", "sex", "date_of_birth", "status", "category"}
+    | {"date_of_capture", "health"}
+)
+_TEXT_FIELDS = tuple(f for f in PERSON_FIELDS if f not in _TYPED_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,49 +80,38 @@ def parse_person_row(raw: Mapping[str, object]) -> tuple[PersonRecord | None, li
             reason = "required field is empty" if name in values else "required column is missing"
             errors.append(FieldError(name, reason))
 
-    def value_of(name: str) -> str | None:
-        return values.get(name)
-
+    get = values.get
     sex = status = category = health = None
     dob = captured = None
-    if (v := value_of("sex")) is not None:
+    if (v := get("sex")) is not None:
         sex = _enum(Sex, "sex", v.upper(), errors)
-    if (v := value_of("status")) is not None:
+    if (v := get("status")) is not None:
         status = _enum(LegalStatus, "status", v.lower(), errors)
-    if (v := value_of("category")) is not None:
+    if (v := get("category")) is not None:
         category = _enum(Category, "category", v.lower(), errors)
-    if (v := value_of("health")) is not None:
+    if (v := get("health")) is not None:
         health = _enum(Health, "health", v.lower(), errors)
-    if (v := value_of("date_of_birth")) is not None:
+    if (v := get("date_of_birth")) is not None:
         dob = _date("date_of_birth", v, errors)
-    if (v := value_of("date_of_capture")) is not None:
+    if (v := get("date_of_capture")) is not None:
         captured = _date("date_of_capture", v, errors)
     if errors:
         return None, errors
+    # Plain text fields go in as given; the typed ones replace their text form.
+    fields = {name: get(name) for name in _TEXT_FIELDS}
     return (
         PersonRecord(
             record_id=values["record_id"] or "",
             surname=values["surname"] or "",
             given_name=values["given_name"] or "",
-            patronymic=value_of("patronymic"),
             sex=sex,
             date_of_birth=dob,
-            place_of_birth=value_of("place_of_birth"),
-            citizenship=value_of("citizenship"),
             status=status,
             category=category,
-            rank=value_of("rank"),
-            service_number=value_of("service_number"),
-            unit=value_of("unit"),
-            document_number=value_of("document_number"),
             date_of_capture=captured,
-            place_of_capture=value_of("place_of_capture"),
             health=health,
-            held_at=value_of("held_at"),
-            father_name=value_of("father_name"),
-            mother_maiden_name=value_of("mother_maiden_name"),
-            next_of_kin=value_of("next_of_kin"),
             extra=extra,
+            **fields,
         ),
         [],
     )

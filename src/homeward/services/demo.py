@@ -78,6 +78,7 @@ def run_demo(
     engine: Engine,
     events: EventSink,
     signers: Signers,
+    origin: str,
     say: Callable[[str], None] = lambda _: None,
 ) -> DemoResult:
     """Run the whole exchange into ``engine`` (an empty, migrated workspace database)."""
@@ -131,7 +132,7 @@ def run_demo(
         submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
     save_plan(agreement_id, planned, reserve, engine, events)
     with engine.begin() as conn:
-        checkpoint_and_cosign(conn, signers)
+        checkpoint_and_cosign(conn, signers, origin)
 
     with engine.connect() as conn:
         days = conn.execute(
@@ -142,7 +143,7 @@ def run_demo(
     for tranche_id, day in days:
         _run_day(engine, events, tranche_id, day, rng)
         with engine.begin() as conn:
-            checkpoint_and_cosign(conn, signers)
+            checkpoint_and_cosign(conn, signers, origin)
         say(f"day {day} handed over; checkpoint cosigned by UA and RU")
 
     summary = exchange_summary(engine, agreement_id)

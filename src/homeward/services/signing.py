@@ -10,11 +10,12 @@ from sqlalchemy import Connection
 from homeward.domain.values import BELLIGERENTS, Side
 from homeward.ledger.keys import generate_key, load_signer, verifier_keys
 from homeward.ledger.note import COSIGNATURE_V1, ED25519, Signer, VerifierKey
-from homeward.services.ledger import cosign_checkpoint, make_checkpoint
+from homeward.services import ledger
 
 
 def signer_name(side: Side) -> str:
-    return f"homeward-{side.value}"
+    """Key and signature names are the party codes (MED, UA, RU), as `homeward keys` uses."""
+    return side.value
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,6 @@ def load_signers(keys_dir: Path, passphrase: str) -> Signers:
     return Signers(mediator, parties, keys)
 
 
-def checkpoint_and_cosign(conn: Connection, signers: Signers) -> str:
+def checkpoint_and_cosign(conn: Connection, signers: Signers, origin: str) -> str:
     """The mediator signs the log's current state; each party verifies and cosigns."""
-    note = make_checkpoint(conn, signers.mediator)
-    log_keys = [k for k in signers.keys if k.name == signers.mediator.name]
-    for party in signers.parties:
-        note = cosign_checkpoint(conn, party, log_keys)
-    return note
+    return ledger.checkpoint_and_cosign(conn, signers.mediator, signers.parties, origin)
