@@ -20,7 +20,11 @@ def machine_line() -> str:
     except OSError:
         pass
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{dt.date.today().isoformat()}, {os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GiB RAM"
+    load = os.getloadavg()[0]
+    return (
+        f"{dt.date.today().isoformat()}, {os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GiB RAM, "
+        f"load average {load:.1f} at the end of the run"
+    )
 
 
 def write_section(name: str, body: str) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 from _report import machine_line, write_section  # noqa: E402
+
+PEAK_WRAPPER = (
+    "import resource, subprocess, sys; "
+    "done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True, check=True); "
+    "print(done.stdout.strip()); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
 def main() -> None:
@@ -53,19 +59,21 @@ def main() -> None:
         subprocess.run([homeward, "db", "upgrade"], check=True, env=env, capture_output=True)
         runs = []
         for attempt in ("first import", "re-import (all unchanged)"):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             started = time.perf_counter()
+            # A fresh wrapper per run, so its children's peak is this import's alone.
+            command = [homeward, "import", "--party", "RU", "--kind", "holdings", str(data)]
             done = subprocess.run(
-                [homeward, "import", "--party", "RU", "--kind", "holdings", str(data)],
+                [sys.executable, "-c", PEAK_WRAPPER, *command],
                 check=True,
                 env=env,
                 capture_output=True,
                 text=True,
             )
             wall = time.perf_counter() - started
-            peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            runs.append((attempt, wall, max(peak_kb, before) / 1024, done.stdout.strip()))
-            print(f"{attempt}: {wall:.1f} s, peak {peak_kb / 1024:.0f} MB: {done.stdout.strip()}")
+            output, peak_kb = done.stdout.strip().rsplit("\n", 1)
+            peak_mb = int(peak_kb) / 1024
+            runs.append((attempt, wall, peak_mb, output.strip()))
+            print(f"{attempt}: {wall:.1f} s, peak {peak_mb:.0f} MB: {output.strip()}")
         size_mb = data.stat().st_size / 1e6
     lines = [
         f"`python bench/bench_import.py --rows {args.rows}` ({size_mb:.0f} MB CSV, "
