@@ -16,6 +16,7 @@ _TYPED_FIELDS = frozenset(
     | {"date_of_capture", "health"}
 )
 _TEXT_FIELDS = tuple(f for f in PERSON_FIELDS if f not in _TYPED_FIELDS)
+_KNOWN = frozenset(PERSON_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +66,13 @@ def parse_person_row(raw: Mapping[str, object]) -> tuple[PersonRecord | None, li
             errors.append(FieldError("row", str(value)))
             continue
         text = "" if value is None else str(value).strip()
-        if "\x00" in text:
-            errors.append(FieldError(name, "contains a NUL character"))
-            continue
         if len(text) > MAX_FIELD_LENGTH:
             errors.append(FieldError(name, f"longer than {MAX_FIELD_LENGTH} characters"))
             continue
-        if name in PERSON_FIELDS:
+        if "\x00" in text:
+            errors.append(FieldError(name, "contains a NUL character"))
+            continue
+        if name in _KNOWN:
             values[name] = text or None
         elif name:
             extra[name] = text
