@@ -19,7 +19,7 @@ class Thresholds:
     """Probability bands. A match whose runner-up (another record) is within ``margin`` bits
     of match weight and itself above ``review`` goes to review: namesakes are for people."""
 
-    match: float = 0.99
+    match: float = 0.95
     review: float = 0.5
     margin: float = 3.0
 

@@ -49,7 +49,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"gu(?=[eiy])", "g"),
         (r"schtsch|shtsh|szcz|shch|chtch|tsch|tch|sch|zh|sh|kh|ch|cz|sz|gh|h|g", "x"),
         (r"ck", "k"),
-        (r"c(?=[eiy])", "s"),
+        (r"c(?=[eijy]|$)", "s"),  # Polish and Czech c is ц before j (Cjucjura) and at the end
         (r"c", "k"),
         (r"q", "k"),
         (r"ph", "f"),

@@ -95,6 +95,24 @@ BLOCKING_RULES: list[BlockingRuleCreator | dict[str, Any]] = [
 ]
 
 
+def shared_comparisons() -> list[cl.CustomComparison]:
+    """Birth date, service number, unit and document number (used by the baseline too)."""
+    return [
+        _date_of_birth(),
+        _code("service_number", fuzzy=True),
+        cl.CustomComparison(
+            output_column_name="unit",
+            comparison_levels=[
+                cll.NullLevel("unit"),
+                cll.ExactMatchLevel("unit"),
+                cll.JaroWinklerLevel("unit", 0.9),
+                cll.ElseLevel(),
+            ],
+        ),
+        _code("document_number", fuzzy=False),
+    ]
+
+
 def settings(probability_two_random_records_match: float = 1e-5) -> SettingsCreator:
     """The homeward model before training."""
     return SettingsCreator(
@@ -111,18 +129,7 @@ def settings(probability_two_random_records_match: float = 1e-5) -> SettingsCrea
                     cll.ElseLevel(),
                 ],
             ),
-            _date_of_birth(),
-            _code("service_number", fuzzy=True),
-            cl.CustomComparison(
-                output_column_name="unit",
-                comparison_levels=[
-                    cll.NullLevel("unit"),
-                    cll.ExactMatchLevel("unit"),
-                    cll.JaroWinklerLevel("unit", 0.9),
-                    cll.ElseLevel(),
-                ],
-            ),
-            _code("document_number", fuzzy=False),
+            *shared_comparisons(),
         ],
         blocking_rules_to_generate_predictions=BLOCKING_RULES,
         probability_two_random_records_match=probability_two_random_records_match,
