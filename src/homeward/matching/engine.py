@@ -109,3 +109,21 @@ def match_records(
     return match_features_lists(
         features(registry), features(requests), model_path, thresholds, backend
     )
+
+
+def find_duplicates(
+    registry: Sequence[PersonRecord],
+    model_path: Path | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    backend: str = "duckdb",
+) -> list[Candidate]:
+    """Likely duplicate pairs inside one registry (each pair once), for review only.
+
+    Nothing is merged here: a merge needs a reviewer's accepted verdict.
+    """
+    feats = features(registry)
+    if len(feats) < 2:  # a pair needs two records
+        return []
+    model = load_or_train(model_path, feats, feats)
+    found = score_features(feats, feats, model, backend)
+    return [c for c in found if c.request_id < c.record_id and c.probability >= thresholds.review]
