@@ -141,6 +141,7 @@ class MatchFeatures:
 _CODE_LOOKALIKES = str.maketrans("АВЕКМНОРСТХУІ", "ABEKMHOPCTXYI")
 
 
+@lru_cache(maxsize=1 << 16)
 def _code(text: str | None) -> str | None:
     """A service or document number: capitals and digits, Cyrillic look-alikes read as Latin."""
     if not text:
@@ -153,34 +154,64 @@ def _nonempty(text: str) -> str | None:
     return text or None
 
 
+def _script_flag(text: str) -> str | None:
+    script = detect_script(text)
+    if script == OTHER:
+        return UNCOVERED_SCRIPT
+    if script == MIXED:
+        return LOOKALIKES_FIXED
+    return None
+
+
+@lru_cache(maxsize=1 << 18)
+def _surname_info(text: str) -> tuple[str | None, str | None, str | None, str | None]:
+    """(flag, folded, key, phonetic of the key), cached: surnames repeat across a registry."""
+    key = surname_key(text)
+    return _script_flag(text), _nonempty(fold(text)), _nonempty(key), _nonempty(phonetic(key))
+
+
+@lru_cache(maxsize=1 << 18)
+def _given_info(
+    text: str, sex: str | None
+) -> tuple[tuple[str, ...], str | None, str | None, str | None]:
+    """(flags, key, folded, phonetic of the fold), cached."""
+    flags = [f for f in (_script_flag(text),) if f]
+    if not in_given_tables(text) and detect_script(text) != EMPTY:
+        flags.append("given_name_not_in_tables")
+    folded = fold(text)
+    return (
+        tuple(flags),
+        _nonempty(given_key(text, sex)),
+        _nonempty(folded),
+        _nonempty(phonetic(folded)),
+    )
+
+
+@lru_cache(maxsize=1 << 18)
+def _patronymic_info(text: str) -> tuple[str | None, str | None]:
+    return _script_flag(text), _nonempty(patronymic_key(text))
+
+
 def match_features(record: PersonRecord) -> MatchFeatures:
     """Everything the engine needs from one record; names in uncovered scripts are flagged."""
     sex = record.sex.value if record.sex is not None else None
-    flags: list[str] = []
-    for value in (record.surname, record.given_name, record.patronymic or ""):
-        script = detect_script(value)
-        if script == OTHER:
-            flags.append(UNCOVERED_SCRIPT)
-        elif script == MIXED:
-            flags.append(LOOKALIKES_FIXED)
-    given_folded = fold(record.given_name)
-    surname_folded = fold(record.surname)
-    skey = surname_key(record.surname)
+    s_flag, s_fold, s_key, s_phon = _surname_info(record.surname)
+    g_flags, g_key, g_fold, g_phon = _given_info(record.given_name, sex)
+    p_flag, p_key = _patronymic_info(record.patronymic or "")
+    flags = {f for f in (s_flag, p_flag, *g_flags) if f}
     dob = record.date_of_birth
-    if not in_given_tables(record.given_name) and detect_script(record.given_name) != EMPTY:
-        flags.append("given_name_not_in_tables")
     return MatchFeatures(
         unique_id=record.record_id,
         given_name=record.given_name,
         surname=record.surname,
         patronymic=record.patronymic,
-        given_key=_nonempty(given_key(record.given_name, sex)),
-        given_fold=_nonempty(given_folded),
-        given_phon=_nonempty(phonetic(given_folded)),
-        surname_key=_nonempty(skey),
-        surname_fold=_nonempty(surname_folded),
-        surname_phon=_nonempty(phonetic(skey)),
-        patronymic_key=_nonempty(patronymic_key(record.patronymic or "")),
+        given_key=g_key,
+        given_fold=g_fold,
+        given_phon=g_phon,
+        surname_key=s_key,
+        surname_fold=s_fold,
+        surname_phon=s_phon,
+        patronymic_key=p_key,
         dob=str(dob) if dob is not None and dob.is_full else None,
         dob_y=dob.year if dob is not None else None,
         dob_m=dob.month if dob is not None else None,
@@ -188,5 +219,5 @@ def match_features(record: PersonRecord) -> MatchFeatures:
         service_number=_code(record.service_number),
         unit=_code(record.unit),
         document_number=_code(record.document_number),
-        flags=",".join(sorted(set(flags))),
+        flags=",".join(sorted(flags)),
     )

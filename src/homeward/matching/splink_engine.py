@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -146,10 +147,9 @@ _COLUMNS = [f.name for f in fields(MatchFeatures) if f.name not in _NOT_COMPARED
 
 def features_table(rows: Sequence[MatchFeatures], source: str) -> pa.Table:
     """The engine's input: one column per feature, plus the source dataset name."""
-    data: dict[str, list[Any]] = {c: [] for c in _COLUMNS}
-    for row in rows:
-        for c in _COLUMNS:
-            data[c].append(getattr(row, c))
+    get = attrgetter(*_COLUMNS)
+    columns = list(zip(*(get(row) for row in rows), strict=True))
+    data = {c: list(columns[i]) if columns else [] for i, c in enumerate(_COLUMNS)}
     arrays = {
         c: pa.array(v, type=pa.int32() if c in _INT_COLUMNS else pa.string())
         for c, v in data.items()

@@ -1,0 +1,44 @@
+"""Decision bands: one result per request, reasons kept, namesakes sent to review."""
+
+import pytest
+
+from homeward.matching.decide import Candidate, Decision, Thresholds, decide
+
+
+def cand(request: str, record: str, p: float, w: float) -> Candidate:
+    return Candidate(request, record, p, w, {"surname": 3.0, "date_of_birth": w - 3.0})
+
+
+def test_every_request_gets_exactly_one_result_in_order() -> None:
+    results = decide(["Q2", "Q1", "Q3"], [cand("Q1", "R1", 0.999, 20.0)])
+    assert [r.request_id for r in results] == ["Q2", "Q1", "Q3"]
+    assert [r.decision for r in results] == [Decision.NO_MATCH, Decision.MATCH, Decision.NO_MATCH]
+
+
+def test_no_match_has_no_record_and_a_match_keeps_its_field_weights() -> None:
+    low, high = decide(["Q1", "Q2"], [cand("Q1", "R1", 0.2, -2.0), cand("Q2", "R2", 0.99, 15.0)])
+    assert (low.decision, low.record_id) == (Decision.NO_MATCH, None)
+    assert high.field_weights == {"surname": 3.0, "date_of_birth": 12.0}
+
+
+def test_the_middle_band_is_review() -> None:
+    [result] = decide(["Q1"], [cand("Q1", "R1", 0.7, 1.0)])
+    assert (result.decision, result.record_id) == (Decision.REVIEW, "R1")
+
+
+def test_a_close_runner_up_sends_a_match_to_review() -> None:
+    pairs = [cand("Q1", "R1", 0.999, 12.0), cand("Q1", "R2", 0.998, 11.0)]
+    [result] = decide(["Q1"], pairs)
+    assert result.decision is Decision.REVIEW
+    assert result.runner_up == "R2"
+
+
+def test_a_distant_runner_up_leaves_the_match_alone() -> None:
+    pairs = [cand("Q1", "R1", 0.9999, 16.0), cand("Q1", "R2", 0.6, 1.0)]
+    [result] = decide(["Q1"], pairs, Thresholds(match=0.99, review=0.5, margin=3.0))
+    assert (result.decision, result.record_id) == (Decision.MATCH, "R1")
+
+
+def test_thresholds_must_be_ordered() -> None:
+    with pytest.raises(ValueError, match="review <= match"):
+        Thresholds(match=0.4, review=0.6)
