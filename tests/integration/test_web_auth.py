@@ -121,6 +121,7 @@ def test_the_other_partys_registry_answers_404_and_the_refusal_is_logged(site) -
     assert client.get("/api/v1/parties/UA/holdings", headers=headers).status_code == 200
     refused = client.get("/api/v1/parties/RU/holdings", headers=headers)
     assert refused.status_code == 404
+    client.app.state.web.access_log.flush()  # type: ignore[attr-defined]
     with engine.connect() as conn:
         rows = conn.execute(select(access_log).order_by(access_log.c.id)).all()
     assert [(r.username, r.resource_party, r.allowed) for r in rows] == [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import import_module, resources
 from pathlib import Path
 from urllib.parse import quote
@@ -15,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from sqlalchemy.exc import NoResultFound
 
-from homeward.services.access import AccessDenied, SqlAccessLog
+from homeward.services.access import AccessDenied, BufferedAccessLog
 from homeward.services.ledger_events import LedgerEventSink
 from homeward.settings import Settings
 from homeward.web.context import WebContext, render
@@ -62,7 +64,14 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
 
     >>> # app = create_app(Settings(), engine); uvicorn.run(app)
     """
+
+    @asynccontextmanager
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
+        yield
+        application.state.web.access_log.flush()  # no decision is lost on shutdown
+
     app = FastAPI(
+        lifespan=lifespan,
         title="homeward",
         version="1",
         description="Exchanges of prisoners of war and detained civilians: "
@@ -77,7 +86,7 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
         settings=settings,
         engine=engine,
         signer=Signer(secret if secret is not None else load_secret(settings)),
-        access_log=SqlAccessLog(engine),
+        access_log=BufferedAccessLog(engine),
         events=LedgerEventSink(),
         translations=load_all(),
         templates=templates,

@@ -7,12 +7,23 @@ True
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from html import escape
 
 from markupsafe import Markup
 
 WIDTH, HEIGHT, PAD_L, PAD_B, PAD_T = 560, 220, 44, 28, 16
+
+
+def nice_top(value: float) -> float:
+    """The smallest 4 x (1, 2 or 5 x 10^k) at or above ``value``: whole-number gridlines."""
+    step = max(value, 1) / 4
+    magnitude = 10 ** math.floor(math.log10(step))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * magnitude >= step and float(factor * magnitude).is_integer():
+            return float(4 * factor * magnitude)
+    return float(40 * magnitude)  # pragma: no cover - the loop always returns
 
 
 def _axis(top: float) -> list[str]:
@@ -31,7 +42,7 @@ def _axis(top: float) -> list[str]:
 def _legend(colours: Mapping[str, str]) -> str:
     items = []
     for i, (name, colour) in enumerate(colours.items()):
-        x = PAD_L + i * 110
+        x = PAD_L + i * 170
         items.append(
             f'<rect x="{x}" y="{HEIGHT + 6}" width="10" height="10" fill="{colour}"/>'
             f'<text x="{x + 14}" y="{HEIGHT + 15}" font-size="12">{escape(name)}</text>'
@@ -52,7 +63,7 @@ def bar_chart(
     title: str = "",
 ) -> Markup:
     """Grouped bars: one group per label, one bar per series (in ``colours`` order)."""
-    top = max([v for _, values in groups for v in values.values()] + [1])
+    top = nice_top(max([v for _, values in groups for v in values.values()] + [1]))
     body = _axis(top)
     plot_w = WIDTH - PAD_L - 10
     group_w = plot_w / max(len(groups), 1)
@@ -89,7 +100,7 @@ def line_chart(
     title: str = "",
 ) -> Markup:
     """Lines over the labels, e.g. cumulative people home after each day."""
-    top = max([v for values in series.values() for v in values] + [1])
+    top = nice_top(max([v for values in series.values() for v in values] + [1]))
     body = _axis(top)
     plot_w = WIDTH - PAD_L - 30
     step = plot_w / max(len(labels) - 1, 1)

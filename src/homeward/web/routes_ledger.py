@@ -137,7 +137,7 @@ async def ledger_checkpoint(request: Request, _p: Annotated[Principal, Depends(W
         ensure_keys(settings.keys_dir, passphrase)
         signers = load_signers(settings.keys_dir, passphrase)
         with web(request).engine.begin() as conn:
-            checkpoint_and_cosign(conn, signers)
+            checkpoint_and_cosign(conn, signers, settings.ledger_origin)
 
     await run_in_threadpool(work)
     return RedirectResponse("/ledger", status_code=303)

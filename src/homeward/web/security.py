@@ -28,6 +28,7 @@ from homeward.services.access import (
     ResourceKind,
     Role,
     authorize,
+    decide,
 )
 
 SESSION_COOKIE = "homeward_session"
@@ -156,9 +157,14 @@ class Require:
     that reach a specific object check it again through ``services.access.authorize``.
     """
 
-    def __init__(self, kind: ResourceKind, action: Action = Action.READ) -> None:
+    def __init__(
+        self, kind: ResourceKind, action: Action = Action.READ, *, checks_object: bool = False
+    ) -> None:
         self.kind = kind
         self.action = action
+        # A route that checks (and logs) the specific object itself needs no log entry for
+        # the coarse gate: one decision per access, not two.
+        self.checks_object = checks_object
 
     def __repr__(self) -> str:
         return f"Require({self.kind.value}, {self.action.value})"
@@ -178,9 +184,14 @@ class Require:
                 party = Side(str(raw).upper())
             except ValueError:
                 raise AccessDenied(Decision(False, f"no party {raw!r}", 404)) from None
-        log: AccessLog = request.app.state.web.access_log
         resource = Resource(self.kind, party)
-        await run_in_threadpool(authorize, principal, self.action, resource, log)
+        if self.checks_object and party is None:
+            decision = decide(principal, self.action, resource)
+            if not decision.allowed:
+                raise AccessDenied(decision)
+        else:
+            log: AccessLog = request.app.state.web.access_log
+            await run_in_threadpool(authorize, principal, self.action, resource, log)
         request.state.principal = principal
         return principal
 

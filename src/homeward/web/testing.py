@@ -55,3 +55,38 @@ def bearer(client: TestClient, username: str, password: str) -> dict[str, str]:
     response = client.post("/api/v1/token", data={"username": username, "password": password})
     response.raise_for_status()
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def seed_review_pairs(engine: Engine, truth_csv: Path, limit: int = 3) -> int:
+    """Put up to ``limit`` true pairs that exact matching missed into the review queue,
+    with per-field reasons, as the fuzzy matcher would (for tests and screenshots)."""
+    import csv
+
+    from sqlalchemy import select
+
+    from homeward.adapters.tables_exchange import identity_links
+    from homeward.adapters.tables_registry import persons
+    from homeward.services.events import MemoryEventSink
+    from homeward.services.exchange import IdentityLink, record_links
+
+    fields = ("surname", "given_name", "patronymic", "date_of_birth", "sex", "rank")
+    with truth_csv.open(encoding="utf-8") as handle:
+        pairs = [(r["sought_record_id"], r["holdings_record_id"]) for r in csv.DictReader(handle)]
+    links = []
+    with engine.connect() as conn:
+        linked = set(conn.execute(select(identity_links.c.sought_person_id)).scalars())
+        by_record = {r.record_id: r for r in conn.execute(select(persons))}
+    for sought_id, held_id in pairs:
+        sought, held = by_record.get(sought_id), by_record.get(held_id)
+        if sought is None or held is None or sought.id in linked:
+            continue
+        reasons = {
+            f: ("same" if (getattr(sought, f) or "") == (getattr(held, f) or "") else "differ")
+            for f in fields
+            if getattr(sought, f) or getattr(held, f)
+        }
+        links.append(IdentityLink(sought.id, held.id, 0.62, "review", reasons))
+        if len(links) >= limit:
+            break
+    record_links(links, engine, MemoryEventSink())
+    return len(links)

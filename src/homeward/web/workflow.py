@@ -349,6 +349,22 @@ def manifest(
     ], header
 
 
+def handover_brief(engine: Engine, handover_id: int) -> dict[str, Any] | None:
+    """The handover without the person: enough to check access and answer the step."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(
+                handovers.c.from_party,
+                handovers.c.category,
+                handovers.c.checkin_code,
+                tranches.c.day,
+            )
+            .join(tranches, tranches.c.id == handovers.c.tranche_id)
+            .where(handovers.c.id == handover_id)
+        ).first()
+    return None if row is None else dict(row._mapping)
+
+
 def handover_card(engine: Engine, handover_id: int) -> dict[str, Any]:
     """What the console shows for one person: the handover, the person, the note's outcome."""
     with engine.connect() as conn:
