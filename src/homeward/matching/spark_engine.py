@@ -21,6 +21,7 @@ def spark_session(master: str = "local[2]") -> Any:
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.default.parallelism", "4")
         .config("spark.ui.enabled", "false")
+        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="homeward-warehouse-"))
         .config("spark.driver.memory", "2g")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .getOrCreate()
