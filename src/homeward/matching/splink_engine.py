@@ -7,7 +7,6 @@ Spark); this module builds backend-neutral settings and only asks the backend to
 from __future__ import annotations
 
 import json
-import logging
 import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -32,8 +31,6 @@ FIELDS: tuple[str, ...] = (
     "document_number",
 )  # fmt: skip
 _INT_COLUMNS = {"dob_y", "dob_m", "dob_d"}
-
-logging.getLogger("splink").setLevel(logging.WARNING)
 
 
 def _name(output: str, key: str, folded: str, phon: str) -> cl.CustomComparison:
