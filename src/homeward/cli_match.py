@@ -98,3 +98,6 @@ def match_command(
         f"{counts['no_match']} no_match -> {out_path}",
         err=True,
     )
+
+
+match = match_command  # the name homeward.cli registers
