@@ -139,3 +139,15 @@ def test_a_cross_script_pair_matches_with_reasons() -> None:
     assert result.field_weights["date_of_birth"] > 0  # day and month swapped still counts
     assert result.field_weights["service_number"] > 0
     assert set(result.field_weights) >= {"given_name", "surname", "patronymic"}
+
+
+def test_the_matching_core_imports_without_splink_duckdb_or_spark() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, homeward.matching.normalise, homeward.matching.engine, homeward.cli_match;"
+        "bad = [m for m in ('splink', 'duckdb', 'pyspark') if m in sys.modules];"
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
