@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 from pathlib import Path
 
@@ -26,6 +27,9 @@ def main(ctx: click.Context) -> None:
     The workspace database is HOMEWARD_DATABASE_URL (default sqlite:///homeward.db).
     """
     ctx.obj = Settings.from_env()
+    # Splink reports its training steps on the root logger; a user wants the outcome.
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s: %(message)s")
+    logging.getLogger("splink").setLevel(logging.ERROR)
 
 
 @main.command("import")

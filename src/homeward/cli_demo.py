@@ -52,6 +52,7 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
             LedgerEventSink(),
             load_signers(settings.keys_dir, passphrase),
             settings.ledger_origin,
+            model_path=settings.model_path,
             say=lambda line: click.echo(f"  {line}"),
         )
         from homeward.services.accounts import create_demo_users

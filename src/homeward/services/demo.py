@@ -39,12 +39,12 @@ from homeward.services.exchange import (
     submit_list,
 )
 from homeward.services.handover import Step, advance_all, advance_in, save_plan
+from homeward.services.list_matching import link_lists
 from homeward.services.planning_bridge import offer_candidates, plan_to_tranches
 from homeward.services.rebalance import accept_proposal, record_exception
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.services.reports import exchange_summary, public_bulletin
 from homeward.services.signing import Signers, checkpoint_and_cosign
-from homeward.services.simple_match import exact_links
 
 MEDIATOR_ACTOR = "mediator-demo"
 
@@ -79,6 +79,7 @@ def run_demo(
     events: EventSink,
     signers: Signers,
     origin: str,
+    model_path: Path | None = None,
     say: Callable[[str], None] = lambda _: None,
 ) -> DemoResult:
     """Run the whole exchange into ``engine`` (an empty, migrated workspace database)."""
@@ -105,12 +106,18 @@ def run_demo(
                 SubmitList(side, ListKind.HOLDINGS_ACK, recipient, held_ids), engine, events
             )
     for side in BELLIGERENTS:
-        links = exact_links(
-            registry[(side, RegistryKind.SOUGHT)], registry[(side.other, RegistryKind.HOLDINGS)]
+        links = link_lists(
+            registry[(side, RegistryKind.SOUGHT)],
+            registry[(side.other, RegistryKind.HOLDINGS)],
+            model_path,
         )
         record_links(links, engine, events)
         matched = sum(1 for link in links if link.decision == "match")
-        say(f"{side.value}'s sought list against {side.other.value}'s holdings: {matched} matched")
+        review = sum(1 for link in links if link.decision == "review")
+        say(
+            f"{side.value}'s sought list against {side.other.value}'s holdings: "
+            f"{matched} matched, {review} for review"
+        )
 
     terms = istanbul_2025_terms()
     agreement_id = create_agreement(terms.name, terms_to_canonical(terms), engine, events)

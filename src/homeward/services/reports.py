@@ -109,7 +109,11 @@ def exchange_summary(engine: Engine, agreement_id: int) -> dict[str, Any]:
 
 
 def sought_recovered(engine: Engine) -> dict[str, dict[str, int]]:
-    """Per party: how many it seeks, and how many of those came home (received)."""
+    """Per party: how many records it seeks, and how many people it sought came home.
+
+    Several sought records (a confirmed holding, a family claim) may name one person, so
+    the recovered figure counts distinct people received, not records.
+    """
     out: dict[str, dict[str, int]] = {}
     with engine.connect() as conn:
         for side in BELLIGERENTS:
@@ -123,7 +127,7 @@ def sought_recovered(engine: Engine) -> dict[str, dict[str, int]]:
                 handovers.c.from_party == side.other.value,
             )
             recovered = conn.execute(
-                select(func.count(func.distinct(identity_links.c.sought_person_id)))
+                select(func.count(func.distinct(identity_links.c.held_person_id)))
                 .join(persons, persons.c.id == identity_links.c.sought_person_id)
                 .where(
                     persons.c.party == side.value,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
@@ -44,8 +45,8 @@ from homeward.services.exchange import (
     submit_list,
 )
 from homeward.services.handover import save_plan
+from homeward.services.list_matching import link_lists
 from homeward.services.planning_bridge import offer_candidates, plan_to_tranches
-from homeward.services.simple_match import exact_links
 
 LIST_FROM_REGISTRY = {
     ListKind.SOUGHT: RegistryKind.SOUGHT,
@@ -132,9 +133,11 @@ def _registry(engine: Engine, party: Side, kind: RegistryKind) -> list[tuple[int
         return [(int(r.id), row_to_record(r)) for r in rows]
 
 
-def run_matching(engine: Engine, events: EventSink) -> dict[str, int]:
-    """Match each side's sought registry against the other side's holdings (exact pass);
-    pairs already linked are left as they are. Returns links per side."""
+def run_matching(
+    engine: Engine, events: EventSink, model_path: Path | None = None
+) -> dict[str, int]:
+    """Match each side's sought registry against the other side's holdings with the
+    workspace's model; pairs already linked are left as they are. Returns links per side."""
     with engine.connect() as conn:
         known = {
             (a, b)
@@ -144,9 +147,10 @@ def run_matching(engine: Engine, events: EventSink) -> dict[str, int]:
         }
     out = {}
     for side in BELLIGERENTS:
-        links = exact_links(
+        links = link_lists(
             _registry(engine, side, RegistryKind.SOUGHT),
             _registry(engine, side.other, RegistryKind.HOLDINGS),
+            model_path,
         )
         fresh = [
             link for link in links if (link.sought_person_id, link.held_person_id) not in known
