@@ -18,8 +18,8 @@ BORDER = "ua-by-border"
 def istanbul_2025_terms(*, reserve_size: int = 50, daily_capacity: int = 400) -> Terms:
     """1,000 for 1,000 over three days: 390 (270 military, 120 civilians), 307, 303.
 
-    Days 2 and 3 leave the military/civilian split free; parity holds per tranche and
-    category. Matches docs/examples/istanbul-2025.toml.
+    Days 2 and 3 were reported as servicemen only, so their civilian quota is 0; parity
+    holds per tranche and category. Matches docs/examples/istanbul-2025.toml.
     """
     return Terms(
         name="Istanbul 2025: 1000 for 1000",
@@ -42,7 +42,7 @@ def istanbul_2025_terms(*, reserve_size: int = 50, daily_capacity: int = 400) ->
                 military=270,
                 civilian=120,
             ),
-            TrancheTerms("day-2", date(2025, 5, 24), BORDER, total=307),
-            TrancheTerms("day-3", date(2025, 5, 25), BORDER, total=303),
+            TrancheTerms("day-2", date(2025, 5, 24), BORDER, total=307, military=307, civilian=0),
+            TrancheTerms("day-3", date(2025, 5, 25), BORDER, total=303, military=303, civilian=0),
         ),
     )

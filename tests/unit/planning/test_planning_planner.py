@@ -19,7 +19,17 @@ from homeward.planning import (
 )
 
 ISTANBUL = istanbul_2025_terms()
-PEOPLE = offer("UA", 1400, 1, facilities=12) + offer("RU", 1300, 2, facilities=9)
+# The same deal with days 2 and 3 left free to split between categories.
+FREE_LATER_DAYS = replace(
+    ISTANBUL,
+    tranches=(
+        ISTANBUL.tranches[0],
+        *(replace(t, military=None, civilian=None) for t in ISTANBUL.tranches[1:]),
+    ),
+)
+PEOPLE = offer("UA", 1400, 1, facilities=12, military_share=0.8) + offer(
+    "RU", 1300, 2, facilities=9, military_share=0.8
+)
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +131,7 @@ def test_a_quota_above_what_is_offered_is_explained_in_plain_words() -> None:
     ]
     people += [candidate(f"rc{i}", "RU", category=Category.CIVILIAN) for i in range(900)]
     with pytest.raises(TermsCannotBeMetError) as err:
-        plan_exchange(ISTANBUL, people)
+        plan_exchange(FREE_LATER_DAYS, people)
     messages = [s.message for s in err.value.shortfalls]
     assert (
         "military quota for day-1 (2025-05-23) is 270 per side but RU offers only 250 "
@@ -160,7 +170,9 @@ def test_the_solver_names_the_constraint_and_the_people_missing_when_arithmetic_
     people += [candidate(f"r{i}", "RU") for i in range(250)]
     people += [candidate(f"rc{i}", "RU", category=Category.CIVILIAN) for i in range(900)]
     people += [candidate(f"uc{i}", "UA", category=Category.CIVILIAN) for i in range(900)]
-    shortfalls = elastic_shortfalls(ISTANBUL, build_pool(ISTANBUL, people), SolverOptions())
+    shortfalls = elastic_shortfalls(
+        FREE_LATER_DAYS, build_pool(FREE_LATER_DAYS, people), SolverOptions()
+    )
     [short] = [s for s in shortfalls if s.constraint == "tranche_quota:day-1:military"]
     assert short.side == "RU"
     assert short.short == 20

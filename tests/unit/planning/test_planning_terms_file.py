@@ -43,11 +43,12 @@ def test_the_istanbul_example_file_reads_as_the_istanbul_terms() -> None:
     assert load_terms(EXAMPLE) == istanbul_2025_terms()
 
 
-def test_istanbul_terms_fix_the_first_day_and_leave_the_later_splits_free() -> None:
+def test_istanbul_terms_fix_each_days_split_as_reported() -> None:
     terms = istanbul_2025_terms()
     day1, day2, day3 = terms.tranches
     assert (day1.total, day1.military, day1.civilian) == (390, 270, 120)
-    assert (day2.total, day2.military, day3.total, day3.military) == (307, None, 303, None)
+    assert (day2.total, day2.military, day2.civilian) == (307, 307, 0)
+    assert (day3.total, day3.military, day3.civilian) == (303, 303, 0)
     assert str(day1.day) == "2025-05-23"
     assert terms.parity is Parity.PER_TRANCHE_AND_CATEGORY
     assert terms_problems(terms) == []
