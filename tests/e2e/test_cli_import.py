@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from tests.factories import person_rows, write_rows
 
 from homeward.cli import main
-from tests.factories import person_rows, write_rows
 
 
 def invoke(tmp_path: Path, *args: str) -> tuple[int, str]:

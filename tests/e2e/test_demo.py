@@ -105,9 +105,7 @@ def test_the_exported_log_verifies_and_holds_no_personal_data(demo_dir: Path) ->
             assert person["date_of_birth"] not in entries
 
 
-def test_flipping_a_byte_of_the_log_makes_verification_fail(
-    demo_dir: Path, tmp_path: Path
-) -> None:
+def test_flipping_a_byte_of_the_log_makes_verification_fail(demo_dir: Path, tmp_path: Path) -> None:
     import shutil
 
     copy = tmp_path / "ledger"
