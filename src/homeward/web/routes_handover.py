@@ -69,9 +69,15 @@ async def _card(request: Request, principal: Principal, handover_id: int) -> dic
 
 def _render_card(request: Request, card: dict[str, Any], **extra: Any) -> Response:
     status = extra.pop("status", 200)
+    if not request.headers.get("hx-request"):
+        # A form posted without htmx (script off, or clicked before htmx bound it):
+        # back to the console with the card, so the desk never lands on a bare fragment.
+        template, extra = "handover.html", {**extra, "waiting": [], "card_inline": True}
+    else:
+        template = "_handover_card.html"
     return render(
         request,
-        "_handover_card.html",
+        template,
         {"card": card, "exceptions": list(HandoverException), **extra},
         status=status,
     )

@@ -57,10 +57,11 @@ def bearer(client: TestClient, username: str, password: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def seed_review_pairs(engine: Engine, truth_csv: Path, limit: int = 3) -> int:
-    """Put up to ``limit`` true pairs that exact matching missed into the review queue,
-    with per-field reasons, as the fuzzy matcher would (for tests and screenshots)."""
-    import csv
+def seed_review_pairs(engine: Engine, limit: int = 3) -> int:
+    """Put up to ``limit`` doubtful pairs in the review queue, as a fuzzy matcher would:
+    a sought person nobody matched, against the other side's held person with the same
+    surname (read across scripts) who agrees on most fields. For tests and screenshots."""
+    from collections import defaultdict
 
     from sqlalchemy import select
 
@@ -68,24 +69,37 @@ def seed_review_pairs(engine: Engine, truth_csv: Path, limit: int = 3) -> int:
     from homeward.adapters.tables_registry import persons
     from homeward.services.events import MemoryEventSink
     from homeward.services.exchange import IdentityLink, record_links
+    from homeward.web.search import skeleton
 
     fields = ("surname", "given_name", "patronymic", "date_of_birth", "sex", "rank")
-    with truth_csv.open(encoding="utf-8") as handle:
-        pairs = [(r["sought_record_id"], r["holdings_record_id"]) for r in csv.DictReader(handle)]
-    links = []
     with engine.connect() as conn:
         linked = set(conn.execute(select(identity_links.c.sought_person_id)).scalars())
-        by_record = {r.record_id: r for r in conn.execute(select(persons))}
-    for sought_id, held_id in pairs:
-        sought, held = by_record.get(sought_id), by_record.get(held_id)
-        if sought is None or held is None or sought.id in linked:
-            continue
-        reasons = {
-            f: ("same" if (getattr(sought, f) or "") == (getattr(held, f) or "") else "differ")
+        rows = conn.execute(select(persons).order_by(persons.c.id)).all()
+    held: dict[tuple[str, str], list[object]] = defaultdict(list)
+    for r in rows:
+        if r.kind == "holdings":
+            held[(r.party, skeleton(r.surname))].append(r)
+
+    def agreement(a: object, b: object) -> dict[str, str]:
+        return {
+            f: ("same" if (getattr(a, f) or "") == (getattr(b, f) or "") else "differ")
             for f in fields
-            if getattr(sought, f) or getattr(held, f)
+            if getattr(a, f) or getattr(b, f)
         }
-        links.append(IdentityLink(sought.id, held.id, 0.62, "review", reasons))
+
+    links = []
+    for sought in rows:
+        if sought.kind != "sought" or sought.id in linked:
+            continue
+        other = "RU" if sought.party == "UA" else "UA"
+        candidates = held.get((other, skeleton(sought.surname)), [])
+        if not candidates:
+            continue
+        best = max(candidates, key=lambda h: list(agreement(sought, h).values()).count("same"))
+        reasons = agreement(sought, best)
+        if list(reasons.values()).count("same") < 2:
+            continue
+        links.append(IdentityLink(sought.id, best.id, 0.55, "review", reasons))  # type: ignore[attr-defined]
         if len(links) >= limit:
             break
     record_links(links, engine, MemoryEventSink())
