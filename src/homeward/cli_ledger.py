@@ -192,19 +192,28 @@ def verify(path: Path, key_files: tuple[Path, ...]) -> None:
 
 
 @click.command("erase")
-@click.option("--person", "person_id", required=True, help="Internal person id.")
+@click.option("--person", "person_id", required=True, type=int, help="Internal person id.")
+@click.option("--by", "actor", default="administrator", show_default=True, help="Who erases.")
 @click.pass_obj
-def erase(settings: Settings, person_id: str) -> None:
-    """Delete a person's commitment key: log entries about them become unlinkable."""
+def erase(settings: Settings, person_id: int, actor: str) -> None:
+    """Erase a person's data, the mediator's notes on them and their commitment key.
+
+    The log still verifies; its entries about the person can no longer be linked to them.
+    """
+    from homeward.services.erasure import UnknownPerson, erase_person
+    from homeward.services.ledger_events import LedgerEventSink
+
     workspace = open_workspace(settings)
     try:
-        with workspace.engine.begin() as conn:
-            erased = service.erase(conn, person_id)
+        done = erase_person(person_id, workspace.engine, LedgerEventSink(), actor=actor)
+    except UnknownPerson as exc:
+        raise click.ClickException(str(exc)) from None
     finally:
         workspace.close()
-    if not erased:
-        raise click.ClickException(f"no commitment key for person {person_id}")
-    click.echo(f"commitment key of person {person_id} erased")
+    key = "and commitment key " if done.key_deleted else "(no commitment key existed) "
+    click.echo(
+        f"person {person_id}: data {key}erased; {done.notes_deleted} interview notes deleted"
+    )
 
 
 @click.group("keys")

@@ -74,10 +74,10 @@ def test_float_payload_and_wrong_passphrase_fail_cleanly(run: CliRunner) -> None
     assert "wrong passphrase" in wrong.output
 
 
-def test_erase_reports_a_person_without_a_key(run: CliRunner) -> None:
-    result = run.invoke(main, ["erase", "--person", "UA-404"])
+def test_erase_reports_an_unknown_person(run: CliRunner) -> None:
+    result = run.invoke(main, ["erase", "--person", "404"])
     assert result.exit_code == 1
-    assert "no commitment key for person UA-404" in result.output
+    assert "no person with id 404" in result.output
 
 
 def test_bad_exports_fail_with_a_precise_message(run: CliRunner, tmp_path: Path) -> None:

@@ -1,0 +1,64 @@
+"""Erase a person: their registry data, the mediator's notes on them, their commitment key.
+
+The log keeps its entries (so every checkpoint still verifies), but with the key gone the
+commitment that stood for the person can no longer be recomputed or linked to anyone. The
+registry row stays as an empty shell so the exchange's counts and links keep their shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, delete, select, update
+
+from homeward.adapters.tables_exchange import handovers, interview_notes
+from homeward.adapters.tables_registry import persons
+from homeward.domain.person import PERSON_FIELDS
+from homeward.services import ledger
+from homeward.services.events import EventSink
+
+ERASED = "[erased]"
+_KEPT = {"record_id", "surname", "given_name", "category", "status"}
+
+
+@dataclass(frozen=True, slots=True)
+class Erased:
+    person_id: int
+    notes_deleted: int
+    key_deleted: bool
+
+
+class UnknownPerson(LookupError):
+    pass
+
+
+def erase_person(person_id: int, engine: Engine, events: EventSink, *, actor: str) -> Erased:
+    """Erase everything that identifies ``person_id``, in one transaction.
+
+    Category and legal status stay: they are what the exchange's figures count, and say
+    nothing about who the person is.
+    """
+    with engine.begin() as conn:
+        found = conn.execute(select(persons.c.id).where(persons.c.id == person_id)).first()
+        if found is None:
+            raise UnknownPerson(f"no person with id {person_id}")
+        blank = {name: None for name in PERSON_FIELDS if name not in _KEPT}
+        conn.execute(
+            update(persons)
+            .where(persons.c.id == person_id)
+            .values(
+                record_id=f"erased-{person_id}",
+                surname=ERASED,
+                given_name=ERASED,
+                extra="{}",
+                content_hash="erased",
+                **blank,
+            )
+        )
+        their_handovers = select(handovers.c.id).where(handovers.c.person_id == person_id)
+        notes = conn.execute(
+            delete(interview_notes).where(interview_notes.c.handover_id.in_(their_handovers))
+        ).rowcount
+        key_deleted = ledger.erase(conn, person_id)
+        events.append(conn, "PersonErased", {"by": actor, "notes_deleted": notes})
+    return Erased(person_id, notes, key_deleted)

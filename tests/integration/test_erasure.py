@@ -1,0 +1,55 @@
+"""Erasing a person: data and key gone, the log still verifies and no longer links them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from tests.factories import import_rows, person_rows
+
+from homeward.adapters.tables_exchange import interview_notes
+from homeward.adapters.tables_registry import persons
+from homeward.domain.values import Category, RegistryKind, Side
+from homeward.services import ledger
+from homeward.services.erasure import ERASED, erase_person
+from homeward.services.exchange import create_agreement
+from homeward.services.handover import PlannedTranche, Step, advance, save_plan
+from homeward.services.ledger_events import LedgerEventSink, canonical_person
+
+
+def test_an_erased_person_cannot_be_linked_to_the_log_which_still_verifies(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    rows = person_rows("RUH", 2, seed=11, military_share=1.0)
+    import_rows(engine, tmp_path, Side.RU, RegistryKind.HOLDINGS, rows)
+    with engine.connect() as conn:
+        first, second = conn.execute(select(persons.c.id).order_by(persons.c.id)).scalars()
+    events = LedgerEventSink()
+    agreement = create_agreement("test", {"total_per_side": 1}, engine, events)
+    tranche = PlannedTranche(1, dt.date(2025, 5, 23), "x", {Side.RU: [(first, Category.MILITARY)]})
+    save_plan(agreement, [tranche], [], engine, events)
+    for step in (Step.CHECK_IN, Step.CONFIRM_IDENTITY, Step.CONFIRM_FREE_WILL):
+        advance(1, step, engine, events, actor="v", interview_note="private words")
+    with engine.connect() as conn:
+        record = canonical_person(conn, first)
+        commitment = ledger.recompute_commitment(conn, first, record)
+        entries = [ledger.leaf_payload(conn, i) for i in range(ledger.audit(conn))]
+    assert commitment is not None
+    assert commitment in repr(entries)
+
+    done = erase_person(first, engine, events, actor="admin")
+
+    assert done.key_deleted
+    assert done.notes_deleted == 1
+    with engine.connect() as conn:
+        row = conn.execute(select(persons).where(persons.c.id == first)).one()
+        assert ledger.recompute_commitment(conn, first, record) is None
+        assert ledger.audit(conn) == len(entries) + 1  # the log verifies, one entry more
+        assert conn.execute(select(interview_notes)).first() is None
+        other = conn.execute(select(persons).where(persons.c.id == second)).one()
+    assert (row.surname, row.given_name, row.date_of_birth) == (ERASED, ERASED, None)
+    assert row.record_id == f"erased-{first}"
+    assert rows[0]["surname"] not in repr(row)
+    assert other.surname == rows[1]["surname"]
