@@ -156,5 +156,7 @@ def test_plan_explains_terms_the_offers_cannot_meet(db_url: str, tmp_path: Path)
     draft.write_text(EXAMPLE.read_text())
     result = CliRunner().invoke(plan, ["--terms", str(draft)], obj=settings)
     assert result.exit_code == 1
-    assert "cannot be met: military quota for day-1 (2025-05-23) is 270 per side" in result.output
-    assert "UA offers only 10 eligible military: 260 short" in result.output
+    assert (
+        "cannot be met: military quotas for day-1, day-2, day-3 add up to 880 per side "
+        "but UA offers only 10 eligible military: 870 short"
+    ) in result.output
