@@ -88,7 +88,6 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
 
 
 LOGINS_FILE = "demo-logins.txt"
-SECRET_FILE = ".session-secret"
 
 
 def _logins_text(logins: list[tuple[str, str, str]]) -> str:
@@ -99,17 +98,6 @@ def _write_logins(out: Path, logins: list[tuple[str, str, str]]) -> None:
     path = out / LOGINS_FILE
     path.write_text(_logins_text(logins) + "\n", encoding="utf-8")
     path.chmod(0o600)
-
-
-def _session_secret(workspace: Path) -> bytes:
-    """The workspace's cookie-signing secret, made once and kept (0600) across restarts."""
-    import secrets
-
-    path = workspace / SECRET_FILE
-    if not path.exists():
-        path.write_bytes(secrets.token_bytes(32))
-        path.chmod(0o600)
-    return path.read_bytes()
 
 
 @click.command()
@@ -126,7 +114,7 @@ def serve(settings: Settings, workspace: Path, host: str, port: int) -> None:
 
     settings = settings.for_workspace(workspace)
     opened = open_workspace(settings)
-    app = create_app(settings, opened.engine, secret=_session_secret(workspace))
+    app = create_app(settings, opened.engine)  # secret: keys/web-secret.key
     logins = workspace / LOGINS_FILE
     if logins.exists():
         click.echo("demo logins (role, username, password):")
