@@ -130,15 +130,16 @@ def progress_bars(rows: Sequence[tuple[str, int, int]], colour: str = "#2f7d5b")
     """Horizontal "done of wanted" bars: recovered against sought per party."""
     height = 34 * len(rows) + 8
     body = []
+    bar = WIDTH - 240  # room on the right for "10,000 / 10,000 (100.0%)"
     for i, (label, done, wanted) in enumerate(rows):
         y = 6 + i * 34
         share = done / wanted if wanted else 0.0
-        w = (WIDTH - 170) * share
         body.append(
             f'<text x="0" y="{y + 15}" font-size="13">{escape(label)}</text>'
-            f'<rect x="60" y="{y}" width="{WIDTH - 170}" height="22" rx="4" fill="#e6eaf0"/>'
-            f'<rect x="60" y="{y}" width="{w:.1f}" height="22" rx="4" fill="{colour}"/>'
-            f'<text x="{WIDTH - 104}" y="{y + 15}" font-size="12">{done:,} / {wanted:,} '
+            f'<rect x="60" y="{y}" width="{bar}" height="22" rx="4" fill="#e6eaf0"/>'
+            f'<rect x="60" y="{y}" width="{bar * share:.1f}" height="22" rx="4" '
+            f'fill="{colour}"/>'
+            f'<text x="{60 + bar + 8}" y="{y + 15}" font-size="12">{done:,} / {wanted:,} '
             f"({share:.1%})</text>"
         )
     return Markup(
