@@ -256,6 +256,8 @@ def _handover(p: Principal, action: Action, r: Resource) -> Decision:
         if p.role is Role.PARTY_OFFICER:
             return _yes("an officer confirms receipt")
         return _no("viewers cannot change data")
+    if p.role.is_party:
+        return _no("the other side's people at the crossing are not shown", 404)
     return _no("not for this role")
 
 

@@ -30,6 +30,7 @@ from homeward.web.workflow import (
     LIST_FROM_REGISTRY,
     handover_brief,
     handover_card,
+    involved_party,
     link_party,
     list_versions,
     registry_ids,
@@ -220,12 +221,13 @@ async def _handover(request: Request, principal: Principal, handover_id: int) ->
         card = await run_in_threadpool(handover_card, web(request).engine, handover_id)
     except NoResultFound:
         raise NotFound(f"no handover {handover_id}") from None
-    receiving = Side(card["from_party"]).other
+    # Both sides take part in every handover (one releases, one receives), so either
+    # party may look at the card; only the receiving side may confirm receipt.
     await guard(
         request,
         principal,
         Action.READ,
-        Resource(ResourceKind.HANDOVER, receiving, str(handover_id)),
+        Resource(ResourceKind.HANDOVER, involved_party(principal, card), str(handover_id)),
     )
     return HandoverOut(
         id=card["id"],

@@ -35,7 +35,7 @@ from homeward.services.rebalance import (
 from homeward.web.context import gettext_for, guard, render, web
 from homeward.web.errors import BadInput, NotFound
 from homeward.web.security import Require
-from homeward.web.workflow import handover_card, next_codes
+from homeward.web.workflow import handover_card, involved_party, next_codes
 
 router = APIRouter(include_in_schema=False)
 READ = Require(ResourceKind.HANDOVER, Action.READ)
@@ -54,12 +54,13 @@ async def _card(request: Request, principal: Principal, handover_id: int) -> dic
         card = await run_in_threadpool(handover_card, web(request).engine, handover_id)
     except NoResultFound:
         raise NotFound("no such handover") from None
-    receiving = Side(card["from_party"]).other
+    # Both sides take part in every handover (one releases, one receives), so either
+    # party may look at the card; only the receiving side may confirm receipt.
     await guard(
         request,
         principal,
         Action.READ,
-        Resource(ResourceKind.HANDOVER, receiving, str(handover_id)),
+        Resource(ResourceKind.HANDOVER, involved_party(principal, card), str(handover_id)),
     )
     if principal.role not in (Role.MEDIATOR_VERIFIER, Role.MEDIATOR_COORDINATOR):
         card["interview"] = None  # the interview's outcome is the mediator's alone

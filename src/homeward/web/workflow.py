@@ -369,6 +369,14 @@ def handover_brief(engine: Engine, handover_id: int) -> dict[str, Any] | None:
     return None if row is None else dict(row._mapping)
 
 
+def involved_party(principal: Any, card: dict[str, Any]) -> Side:
+    """The party a reader stands for in a handover: a party is always one of the two
+    sides; the mediator reads on behalf of the receiving side."""
+    if principal.role.is_party:
+        return Side(principal.party)
+    return Side(card["from_party"]).other
+
+
 def handover_card(engine: Engine, handover_id: int) -> dict[str, Any]:
     """What the console shows for one person: the handover, the person, the note's outcome."""
     with engine.connect() as conn:
