@@ -11,21 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from homeward.domain.values import Category as Category  # re-exported for the planner API
+from homeward.domain.values import Health as Health
+
 SIDES: tuple[str, str] = ("UA", "RU")
 
 
-class Category(StrEnum):
-    MILITARY = "military"
-    CIVILIAN = "civilian"
-
-
 CATEGORIES: tuple[Category, ...] = (Category.MILITARY, Category.CIVILIAN)
-
-
-class Health(StrEnum):
-    FIT = "fit"
-    WOUNDED = "wounded"
-    SERIOUSLY_ILL = "seriously_ill"
 
 
 class Parity(StrEnum):

@@ -2,7 +2,8 @@
 
 The failed person's side sends the best-ranked person of its reserve in the same category;
 when that reserve is empty, the other side holds back its lowest-ranked person of the same
-category in the tranche (they go to the front of that side's reserve). Nothing changes until
+category in the tranche (they go to the front of that side's reserve); with parity over the
+whole exchange, from another tranche if this one has nobody left. Nothing changes until
 the mediator confirms: ``propose_rebalance`` only proposes, ``apply_proposal`` applies.
 """
 
@@ -47,6 +48,7 @@ class Proposal:
     substitute_id: str | None = None
     held_back_side: str | None = None
     held_back_person_id: str | None = None
+    held_back_tranche_id: str | None = None
 
 
 def _find(tranche: TranchePlan, side: str, person_id: str) -> PlannedPerson:
@@ -60,16 +62,30 @@ def _find(tranche: TranchePlan, side: str, person_id: str) -> PlannedPerson:
 
 def _counterpart(
     tranche: TranchePlan, side: str, category: Category, parity: Parity
-) -> PlannedPerson:
+) -> PlannedPerson | None:
     people = [p for p in tranche.sides[side] if not p.outside_parity]
     same = [p for p in people if p.category is category]
     pick = same or (people if parity is not Parity.PER_TRANCHE_AND_CATEGORY else [])
-    if not pick:
-        raise CannotRebalanceError(
-            f"{side} has nobody of category {category.value} left in tranche "
-            f"{tranche.tranche_id} to hold back"
-        )
-    return pick[-1]  # lists are ordered priority first: the last is the lowest ranked
+    return pick[-1] if pick else None  # ordered priority first: the last ranks lowest
+
+
+def _counterpart_anywhere(
+    plan: Plan, tranche: TranchePlan, side: str, category: Category, parity: Parity
+) -> tuple[TranchePlan, PlannedPerson]:
+    """The person ``side`` holds back: in the same tranche; with parity over the whole
+    exchange, in the latest other tranche that has someone when this one has nobody."""
+    candidates = [tranche]
+    if parity is Parity.OVERALL:
+        others = [t for t in plan.tranches if t.tranche_id != tranche.tranche_id]
+        candidates += sorted(others, key=lambda t: t.day, reverse=True)
+    for candidate in candidates:
+        held = _counterpart(candidate, side, category, parity)
+        if held is not None:
+            return candidate, held
+    where = "the exchange" if parity is Parity.OVERALL else f"tranche {tranche.tranche_id}"
+    raise CannotRebalanceError(
+        f"{side} has nobody of category {category.value} left in {where} to hold back"
+    )
 
 
 def propose_rebalance(
@@ -111,13 +127,14 @@ def propose_rebalance(
             substitute_id=sub.person_id,
         )
     other = next(s for s in terms.sides if s != side)
-    held = _counterpart(tranche, other, failed.category, terms.parity)
+    held_in, held = _counterpart_anywhere(plan, tranche, other, failed.category, terms.parity)
     return make(
         Action.HOLD_BACK_COUNTERPART,
         f"{side}'s {failed.category.value} reserve is empty: {other} holds back "
-        f"{held.person_id} so tranche {tranche_id} keeps its parity",
+        f"{held.person_id} (tranche {held_in.tranche_id}) so parity is kept",
         held_back_side=other,
         held_back_person_id=held.person_id,
+        held_back_tranche_id=held_in.tranche_id,
     )
 
 
@@ -139,15 +156,18 @@ def apply_proposal(plan: Plan, proposal: Proposal) -> Plan:
         sides[proposal.side] = tuple(
             p for p in sides[proposal.side] if p.person_id != failed.person_id
         )
+    changed = {tranche.tranche_id: replace(tranche, sides=sides)}
     if proposal.action is Action.HOLD_BACK_COUNTERPART:
         assert proposal.held_back_side is not None
         other = proposal.held_back_side
-        held = _find(tranche, other, proposal.held_back_person_id or "")
-        sides[other] = tuple(p for p in sides[other] if p.person_id != held.person_id)
+        held_in = plan.tranche(proposal.held_back_tranche_id or proposal.tranche_id)
+        base = changed.get(held_in.tranche_id, held_in)
+        held = _find(base, other, proposal.held_back_person_id or "")
+        kept = tuple(p for p in base.sides[other] if p.person_id != held.person_id)
+        changed[held_in.tranche_id] = replace(base, sides={**base.sides, other: kept})
         reserves[other][held.category] = (held, *reserves[other].get(held.category, ()))
-    new = replace(tranche, sides=sides)
     return replace(
         plan,
-        tranches=tuple(new if t.tranche_id == new.tranche_id else t for t in plan.tranches),
+        tranches=tuple(changed.get(t.tranche_id, t) for t in plan.tranches),
         reserves=reserves,
     )

@@ -9,9 +9,8 @@ from sqlalchemy import Connection, select
 from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.tables_exchange import releases
 from homeward.adapters.tables_registry import persons
-from homeward.domain.values import Category, LegalStatus, Side
-from homeward.planning.model import Candidate, Health
-from homeward.planning.model import Category as PlanCategory
+from homeward.domain.values import Health, LegalStatus, Side
+from homeward.planning.model import Candidate
 from homeward.planning.plan import Plan
 from homeward.services.handover import PlannedTranche, ReservePerson
 
@@ -27,8 +26,8 @@ def offer_candidates(conn: Connection, side: Side, person_ids: Sequence[int]) ->
             Candidate(
                 person_id=str(row.id),
                 side=side.value,
-                category=PlanCategory(record.effective_category.value),
-                health=Health(record.health.value) if record.health else Health.FIT,
+                category=record.effective_category,
+                health=record.health or Health.FIT,
                 sex=record.sex.value if record.sex else None,
                 date_of_birth=str(record.date_of_birth) if record.date_of_birth else None,
                 captured_on=record.date_of_capture.earliest() if record.date_of_capture else None,
@@ -50,14 +49,14 @@ def plan_to_tranches(plan: Plan) -> tuple[list[PlannedTranche], list[ReservePers
             date=tranche.day,
             crossing=tranche.crossing,
             people={
-                Side(side): [(int(p.person_id), Category(p.category.value)) for p in people]
+                Side(side): [(int(p.person_id), p.category) for p in people]
                 for side, people in tranche.sides.items()
             },
         )
         for number, tranche in enumerate(plan.tranches, start=1)
     ]
     reserve = [
-        ReservePerson(int(p.person_id), Side(side), Category(category.value), rank)
+        ReservePerson(int(p.person_id), Side(side), category, rank)
         for side, by_category in plan.reserves.items()
         for category, people in by_category.items()
         for rank, p in enumerate(people, start=1)

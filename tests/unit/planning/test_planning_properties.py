@@ -187,6 +187,10 @@ def test_terms_that_cannot_be_met_are_explained_by_the_constraint_missed(
 
 
 def _parity_holds(plan: Plan, terms: Terms) -> bool:
+    if terms.parity is Parity.OVERALL:
+        return sum(t.counted("UA") for t in plan.tranches) == sum(
+            t.counted("RU") for t in plan.tranches
+        )
     for t in plan.tranches:
         if terms.parity is Parity.PER_TRANCHE_AND_CATEGORY:
             if any(t.counted("UA", c) != t.counted("RU", c) for c in Category):
