@@ -10,8 +10,6 @@ from sqlalchemy import func, select
 
 from homeward.settings import Settings
 
-DEMO_PASSPHRASE = "homeward-demo-only"
-
 
 @click.command()
 @click.option("--seed", type=int, default=1, show_default=True, help="Scenario seed.")
@@ -41,7 +39,7 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
             raise click.ClickException(
                 f"the database at {settings.database_url} is not empty; the demo needs a fresh one"
             )
-    passphrase = settings.key_passphrase or DEMO_PASSPHRASE
+    passphrase = settings.passphrase
     ensure_keys(settings.keys_dir, passphrase)
     started = time.perf_counter()
     try:

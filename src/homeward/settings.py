@@ -9,6 +9,9 @@ from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///homeward.db"
 DEFAULT_LEDGER_ORIGIN = "homeward.invalid/exchange-ledger"
+# The demo workspace's keys are locked with this when HOMEWARD_KEY_PASSPHRASE is unset:
+# demo data is synthetic; a real workspace sets its own passphrase.
+DEMO_PASSPHRASE = "homeward-demo-only"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,11 @@ class Settings:
             key_passphrase=env.get("HOMEWARD_KEY_PASSPHRASE"),
             ledger_origin=env.get("HOMEWARD_LEDGER_ORIGIN", DEFAULT_LEDGER_ORIGIN),
         )
+
+    @property
+    def passphrase(self) -> str:
+        """The signing keys' passphrase: HOMEWARD_KEY_PASSPHRASE, else the demo's."""
+        return self.key_passphrase or DEMO_PASSPHRASE
 
     def for_workspace(self, folder: Path) -> Settings:
         """The same settings for a workspace folder with its own SQLite file, unless a

@@ -11,8 +11,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from homeward.domain.values import Category as Category  # re-exported for the planner API
-from homeward.domain.values import Health as Health
+from homeward.domain.values import Category, Health
+
+__all__ = [
+    "CATEGORIES",
+    "SIDES",
+    "Candidate",
+    "Category",  # the domain's, shared so planner and registry speak of the same thing
+    "CrossingPoint",
+    "EligibilityRule",
+    "Health",
+    "InvalidTermsError",
+    "Parity",
+    "PriorityGroup",
+    "Terms",
+    "TrancheTerms",
+]
 
 SIDES: tuple[str, str] = ("UA", "RU")
 

@@ -27,7 +27,6 @@ router = APIRouter(include_in_schema=False)
 READ = Require(ResourceKind.LEDGER, Action.READ)
 WRITE = Require(ResourceKind.LEDGER, Action.WRITE)
 # The demo's passphrase, as `homeward demo` uses it when HOMEWARD_KEY_PASSPHRASE is unset.
-DEMO_PASSPHRASE = "homeward-demo-only"
 
 
 def _keys(settings: Settings) -> list[VerifierKey]:
@@ -131,7 +130,7 @@ async def ledger_proof(
 @router.post("/ledger/checkpoint")
 async def ledger_checkpoint(request: Request, _p: Annotated[Principal, Depends(WRITE)]) -> Response:
     settings = web(request).settings
-    passphrase = settings.key_passphrase or DEMO_PASSPHRASE
+    passphrase = settings.passphrase
 
     def work() -> None:
         ensure_keys(settings.keys_dir, passphrase)
