@@ -40,10 +40,12 @@ def build(db_url: str, workspace: Path) -> dict[str, str]:
     from homeward.planning.istanbul import istanbul_2025_terms
     from homeward.scenario import generate_scenario, write_scenario
     from homeward.services.accounts import create_demo_users
+    from homeward.services.agreement import propose_terms
     from homeward.services.exchange import sign_agreement
     from homeward.services.ledger_events import LedgerEventSink
+    from homeward.services.lists import submit_registry
+    from homeward.services.planning_bridge import plan_agreement
     from homeward.services.registry import ImportPersonFile, import_person_file
-    from homeward.web.workflow import plan_agreement, propose_terms, submit_registry
 
     engine = make_engine(db_url)
     create_schema(engine)

@@ -16,11 +16,13 @@ from homeward.domain.lists import ListKind
 from homeward.domain.values import RegistryKind, Side
 from homeward.planning.terms_file import parse_terms_toml
 from homeward.scenario import generate_scenario, write_scenario
+from homeward.services.agreement import propose_terms
 from homeward.services.events import MemoryEventSink
 from homeward.services.exchange import sign_agreement
+from homeward.services.lists import submit_registry
+from homeward.services.planning_bridge import plan_agreement
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.web.testing import bearer, csrf_of, log_in, make_app
-from homeward.web.workflow import plan_agreement, propose_terms, submit_registry
 
 TERMS = """name = "Test: 4 for 4"
 total_per_side = 4

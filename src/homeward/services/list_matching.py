@@ -4,17 +4,30 @@ The Splink model (``homeward.matching``) decides match / review / no_match per s
 person; matches and doubtful pairs become identity links between registry persons, each
 with the per-field match weights a reviewer sees. The model is trained once and saved with
 the workspace (``model_path``), then reused for new lists without retraining.
+
+A reviewer then accepts or rejects each doubtful pair (``review_queue``, ``review_link``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import Engine, select, update
+
+from homeward.adapters.registry_repo import row_to_record
+from homeward.adapters.tables_exchange import identity_links
+from homeward.adapters.tables_registry import persons
 from homeward.domain.person import PersonRecord
+from homeward.domain.values import BELLIGERENTS, RegistryKind, Side
 from homeward.matching.decide import Decision
 from homeward.matching.engine import match_records
-from homeward.services.exchange import IdentityLink
+from homeward.services.events import EventSink
+from homeward.services.exchange import IdentityLink, record_links
+from homeward.services.lists import person_rows
 
 
 def link_lists(
@@ -49,3 +62,107 @@ def link_lists(
             )
         )
     return links
+
+
+def _registry(engine: Engine, party: Side, kind: RegistryKind) -> list[tuple[int, PersonRecord]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(persons).where(persons.c.party == party.value, persons.c.kind == kind.value)
+        )
+        return [(int(r.id), row_to_record(r)) for r in rows]
+
+
+def run_matching(
+    engine: Engine, events: EventSink, model_path: Path | None = None
+) -> dict[str, int]:
+    """Match each side's sought registry against the other side's holdings with the
+    workspace's model; pairs already linked are left as they are. Returns links per side."""
+    with engine.connect() as conn:
+        known = {
+            (a, b)
+            for a, b in conn.execute(
+                select(identity_links.c.sought_person_id, identity_links.c.held_person_id)
+            )
+        }
+    out = {}
+    for side in BELLIGERENTS:
+        links = link_lists(
+            _registry(engine, side, RegistryKind.SOUGHT),
+            _registry(engine, side.other, RegistryKind.HOLDINGS),
+            model_path,
+        )
+        fresh = [
+            link for link in links if (link.sought_person_id, link.held_person_id) not in known
+        ]
+        record_links(fresh, engine, events)
+        out[side.value] = len(fresh)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    link_id: int
+    probability: str
+    decision: str
+    reasons: dict[str, Any]
+    sought: dict[str, Any]
+    held: dict[str, Any]
+
+
+def review_queue(engine: Engine, party: Side | None, limit: int = 50) -> list[ReviewItem]:
+    """Links waiting for a person's decision; a party sees those about its sought people."""
+    sought_p = persons.alias("sought_p")
+    query = (
+        select(identity_links)
+        .join(sought_p, sought_p.c.id == identity_links.c.sought_person_id)
+        .where(identity_links.c.decision == "review")
+        .order_by(identity_links.c.id)
+        .limit(limit)
+    )
+    if party is not None:
+        query = query.where(sought_p.c.party == party.value)
+    with engine.connect() as conn:
+        links = conn.execute(query).all()
+    items = []
+    for link in links:
+        rows = {
+            r["id"]: r for r in person_rows(engine, [link.sought_person_id, link.held_person_id])
+        }
+        items.append(
+            ReviewItem(
+                int(link.id),
+                link.probability,
+                link.decision,
+                json.loads(link.reasons or "{}"),
+                rows[link.sought_person_id],
+                rows[link.held_person_id],
+            )
+        )
+    return items
+
+
+def link_party(engine: Engine, link_id: int) -> Side | None:
+    """Whose sought person a link is about (None: no such link)."""
+    with engine.connect() as conn:
+        party = conn.execute(
+            select(persons.c.party)
+            .join(identity_links, identity_links.c.sought_person_id == persons.c.id)
+            .where(identity_links.c.id == link_id)
+        ).scalar()
+    return None if party is None else Side(party)
+
+
+def review_link(engine: Engine, events: EventSink, link_id: int, accept: bool, actor: str) -> str:
+    """Record a reviewer's decision on a link waiting for review: "match" or "non_match",
+    with its event, in one transaction. ``LookupError`` if the link is not waiting."""
+    decision = "match" if accept else "non_match"
+    with engine.begin() as conn:
+        changed = conn.execute(
+            update(identity_links)
+            .where(identity_links.c.id == link_id, identity_links.c.decision == "review")
+            .values(decision=decision)
+        ).rowcount
+        if changed != 1:
+            raise LookupError(f"link {link_id} is not waiting for review")
+        events.append(conn, "MatchReviewed", {"link": link_id, "decision": decision, "by": actor})
+    return decision

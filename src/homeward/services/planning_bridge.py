@@ -1,18 +1,30 @@
-"""Between the registry and the planner: candidates in, stored tranches out."""
+"""Between the registry and the planner: candidates in, stored tranches out.
+
+``plan_agreement`` plans a signed agreement from the lists each side acknowledged;
+``tranche_rows`` and ``manifest`` read the stored tranches back for the plan page and the
+paper lists.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, func, select
 
 from homeward.adapters.registry_repo import row_to_record
-from homeward.adapters.tables_exchange import releases
+from homeward.adapters.tables_exchange import handovers, releases, tranches
 from homeward.adapters.tables_registry import persons
-from homeward.domain.values import Health, LegalStatus, Side
+from homeward.domain.lists import ListKind
+from homeward.domain.values import BELLIGERENTS, Health, LegalStatus, Side
+from homeward.planning.manifest import ManifestHeader, ManifestRow
 from homeward.planning.model import Candidate
 from homeward.planning.plan import Plan
-from homeward.services.handover import PlannedTranche, ReservePerson
+from homeward.planning.planner import plan_exchange
+from homeward.planning.terms_file import terms_from_dict
+from homeward.services.events import EventSink
+from homeward.services.exchange import SubmitList, agreement_terms, latest_list, submit_list
+from homeward.services.handover import PlannedTranche, ReservePerson, save_plan
 
 
 def offer_candidates(conn: Connection, side: Side, person_ids: Sequence[int]) -> list[Candidate]:
@@ -41,6 +53,17 @@ def offer_candidates(conn: Connection, side: Side, person_ids: Sequence[int]) ->
     return out
 
 
+def acknowledged_candidates(conn: Connection) -> list[Candidate]:
+    """The people each side acknowledged holding (newest list to the other side)."""
+    return [
+        c
+        for side in BELLIGERENTS
+        for c in offer_candidates(
+            conn, side, latest_list(conn, side, ListKind.HOLDINGS_ACK, side.other)
+        )
+    ]
+
+
 def plan_to_tranches(plan: Plan) -> tuple[list[PlannedTranche], list[ReservePerson]]:
     """The planner's result in the shape the handover service stores."""
     planned = [
@@ -62,3 +85,85 @@ def plan_to_tranches(plan: Plan) -> tuple[list[PlannedTranche], list[ReservePers
         for rank, p in enumerate(people, start=1)
     ]
     return planned, reserve
+
+
+def plan_agreement(engine: Engine, events: EventSink, agreement_id: int) -> list[int]:
+    """Plan the tranches of a signed agreement from the acknowledged lists, submit each
+    side's release offer and store the plan (as the demo does); returns the tranche ids."""
+    terms = terms_from_dict(agreement_terms(engine, agreement_id))
+    with engine.connect() as conn:
+        candidates = acknowledged_candidates(conn)
+    plan = plan_exchange(terms, candidates)
+    planned, reserve = plan_to_tranches(plan)
+    for side in BELLIGERENTS:
+        offered = [int(p.person_id) for t in plan.tranches for p in t.sides[side.value]]
+        submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
+    return save_plan(agreement_id, planned, reserve, engine, events)
+
+
+def tranche_rows(engine: Engine, agreement_id: int) -> list[dict[str, Any]]:
+    """Tranches with counts per side and state."""
+    with engine.connect() as conn:
+        days = conn.execute(
+            select(tranches).where(tranches.c.agreement_id == agreement_id).order_by(tranches.c.day)
+        ).all()
+        counts = conn.execute(
+            select(
+                handovers.c.tranche_id, handovers.c.from_party, handovers.c.state, func.count()
+            ).group_by(handovers.c.tranche_id, handovers.c.from_party, handovers.c.state)
+        ).all()
+    out = []
+    for t in days:
+        by: dict[str, dict[str, int]] = {"UA": {}, "RU": {}}
+        for tranche_id, party, state, n in counts:
+            if tranche_id == t.id:
+                by[party][state] = int(n)
+        out.append(
+            {
+                "id": t.id,
+                "day": t.day,
+                "date": t.date,
+                "crossing": t.crossing,
+                "status": t.status,
+                "by": by,
+                "size": {p: sum(v.values()) for p, v in by.items()},
+            }
+        )
+    return out
+
+
+def manifest(
+    engine: Engine, tranche_id: int, side: Side
+) -> tuple[list[ManifestRow], ManifestHeader]:
+    """The paper list of the people ``side`` hands over in a stored tranche
+    (``NoResultFound`` if there is no such tranche)."""
+    with engine.connect() as conn:
+        t = conn.execute(select(tranches).where(tranches.c.id == tranche_id)).one()
+        rows = conn.execute(
+            select(handovers.c.checkin_code, handovers.c.category, persons)
+            .join(persons, persons.c.id == handovers.c.person_id)
+            .where(
+                handovers.c.tranche_id == tranche_id,
+                handovers.c.from_party == side.value,
+                handovers.c.state != "withdrawn",
+            )
+            .order_by(handovers.c.position)
+        ).all()
+    header = ManifestHeader(
+        title=f"Day {t.day}: people handed over by {side.value}",
+        tranche_id=f"day-{t.day}",
+        side=side.value,
+        day=t.date,
+        crossing=t.crossing,
+    )
+    return [
+        ManifestRow(
+            r.checkin_code,
+            r.surname,
+            r.given_name,
+            r.patronymic or "",
+            r.date_of_birth or "",
+            r.category,
+        )
+        for r in rows
+    ], header

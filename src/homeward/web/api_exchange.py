@@ -22,22 +22,13 @@ from homeward.services.access import (
     Role,
     authorize,
 )
+from homeward.services.console import handover_brief, handover_card, involved_party
 from homeward.services.handover import Step, advance, find_by_code
+from homeward.services.list_matching import link_party, review_link, review_queue
+from homeward.services.lists import list_drafts, list_versions, submit_registry
 from homeward.web.context import guard, web
 from homeward.web.errors import BadInput, Conflict, NotFound
 from homeward.web.security import Require
-from homeward.web.workflow import (
-    LIST_FROM_REGISTRY,
-    handover_brief,
-    handover_card,
-    involved_party,
-    link_party,
-    list_versions,
-    registry_ids,
-    review_link,
-    review_queue,
-    submit_registry,
-)
 
 router = APIRouter(prefix="/api/v1", tags=["exchange"])
 PartyCode = Literal["UA", "RU"]
@@ -143,29 +134,17 @@ async def drafts(
     _p: Annotated[Principal, Depends(Require(ResourceKind.DRAFT, Action.READ))],
 ) -> list[DraftOut]:
     """What submitting each list now would change against its last version."""
-    from homeward.services.exchange import latest_list
-
-    side = Side(party)
-
-    def work() -> list[DraftOut]:
-        out = []
-        engine = web(request).engine
-        for kind, registry in LIST_FROM_REGISTRY.items():
-            current = set(registry_ids(engine, side, registry))
-            with engine.connect() as conn:
-                last = set(latest_list(conn, side, kind, side.other))
-            out.append(
-                DraftOut(
-                    kind=kind.value,
-                    in_registry=len(current),
-                    last_submitted=len(last),
-                    to_add=len(current - last),
-                    to_remove=len(last - current),
-                )
-            )
-        return out
-
-    return await run_in_threadpool(work)
+    found = await run_in_threadpool(list_drafts, web(request).engine, Side(party))
+    return [
+        DraftOut(
+            kind=d.kind.value,
+            in_registry=d.in_registry,
+            last_submitted=d.last_submitted,
+            to_add=d.to_add,
+            to_remove=d.to_remove,
+        )
+        for d in found
+    ]
 
 
 @router.get("/parties/{party}/matches", responses=DENIED)

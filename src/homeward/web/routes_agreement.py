@@ -16,19 +16,13 @@ from homeward.planning.feasibility import TermsCannotBeMetError
 from homeward.planning.istanbul import istanbul_2025_terms
 from homeward.planning.terms_file import TermsFileError, parse_terms_toml
 from homeward.services.access import Action, Principal, ResourceKind
+from homeward.services.agreement import agreement_view, eligibility, propose_terms
 from homeward.services.exchange import NotAllowed, sign_agreement
+from homeward.services.planning_bridge import manifest, plan_agreement, tranche_rows
 from homeward.web.context import gettext_for, render, web
 from homeward.web.errors import NotFound
 from homeward.web.queries import latest_agreement_id
 from homeward.web.security import Require
-from homeward.web.workflow import (
-    agreement_view,
-    eligibility,
-    manifest,
-    plan_agreement,
-    propose_terms,
-    tranche_rows,
-)
 
 router = APIRouter(include_in_schema=False)
 READ = Require(ResourceKind.AGREEMENT, Action.READ)

@@ -24,6 +24,7 @@ from homeward.services.access import (
     ResourceKind,
     Role,
 )
+from homeward.services.console import handover_card, involved_party, next_codes
 from homeward.services.handover import Step, advance, find_by_code
 from homeward.services.rebalance import (
     CannotRebalance,
@@ -35,7 +36,6 @@ from homeward.services.rebalance import (
 from homeward.web.context import gettext_for, guard, render, web
 from homeward.web.errors import BadInput, NotFound
 from homeward.web.security import Require
-from homeward.web.workflow import handover_card, involved_party, next_codes
 
 router = APIRouter(include_in_schema=False)
 READ = Require(ResourceKind.HANDOVER, Action.READ)

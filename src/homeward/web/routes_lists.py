@@ -16,18 +16,11 @@ from homeward.services.access import (
     Resource,
     ResourceKind,
 )
+from homeward.services.list_matching import link_party, review_link, review_queue, run_matching
+from homeward.services.lists import list_difference, list_versions, submit_registry
 from homeward.web.context import gettext_for, guard, render, web
 from homeward.web.errors import NotFound
 from homeward.web.security import Require
-from homeward.web.workflow import (
-    link_party,
-    list_difference,
-    list_versions,
-    review_link,
-    review_queue,
-    run_matching,
-    submit_registry,
-)
 
 router = APIRouter(include_in_schema=False)
 LIST_READ = Require(ResourceKind.LIST, Action.READ)
