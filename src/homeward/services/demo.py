@@ -33,14 +33,13 @@ from homeward.services.events import EventSink
 from homeward.services.exchange import (
     SubmitList,
     create_agreement,
-    latest_list,
     record_links,
     sign_agreement,
     submit_list,
 )
 from homeward.services.handover import Step, advance_all, advance_in, save_plan
 from homeward.services.list_matching import link_lists
-from homeward.services.planning_bridge import offer_candidates, plan_to_tranches
+from homeward.services.planning_bridge import acknowledged_candidates, plan_to_tranches
 from homeward.services.rebalance import accept_proposal, record_exception
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.services.reports import exchange_summary, public_bulletin
@@ -124,13 +123,7 @@ def run_demo(
     for party in Side:
         sign_agreement(agreement_id, party, engine, events)
     with engine.connect() as conn:
-        candidates = [
-            c
-            for side in BELLIGERENTS
-            for c in offer_candidates(
-                conn, side, latest_list(conn, side, ListKind.HOLDINGS_ACK, side.other)
-            )
-        ]
+        candidates = acknowledged_candidates(conn)
     plan = plan_exchange(terms, candidates)
     say(f"planned {len(plan.tranches)} tranches ({plan.report.status})")
     planned, reserve = plan_to_tranches(plan)
