@@ -12,7 +12,7 @@ from homeward.adapters.tables_registry import persons
 from homeward.domain.values import Category, RegistryKind, Side
 from homeward.services import ledger
 from homeward.services.erasure import ERASED, erase_person
-from homeward.services.exchange import create_agreement
+from homeward.services.exchange import create_agreement, sign_agreement
 from homeward.services.handover import PlannedTranche, Step, advance, save_plan
 from homeward.services.ledger_events import LedgerEventSink, canonical_person
 
@@ -28,6 +28,8 @@ def test_an_erased_person_cannot_be_linked_to_the_log_which_still_verifies(
         first, second = conn.execute(select(persons.c.id).order_by(persons.c.id)).scalars()
     events = LedgerEventSink()
     agreement = create_agreement("test", {"total_per_side": 1}, engine, events)
+    for party in Side:
+        sign_agreement(agreement, party, engine, events)
     tranche = PlannedTranche(1, dt.date(2025, 5, 23), "x", {Side.RU: [(first, Category.MILITARY)]})
     save_plan(agreement, [tranche], [], engine, events)
     for step in (Step.CHECK_IN, Step.CONFIRM_IDENTITY, Step.CONFIRM_FREE_WILL):

@@ -193,3 +193,17 @@ def test_a_check_in_code_already_in_use_gets_a_longer_one(engine: Engine) -> Non
         code = free_code(conn, 1, 42, taken)
     assert len(code) == 7
     assert code in taken
+
+
+def test_terms_are_planned_only_once_and_only_when_all_three_signed(engine: Engine) -> None:
+    events = MemoryEventSink()
+    agreement = create_agreement("unsigned", {"total_per_side": 0}, engine, events)
+    sign_agreement(agreement, Side.UA, engine, events)
+    empty = PlannedTranche(1, dt.date(2025, 5, 23), "border", {})
+    with pytest.raises(NotAllowed, match="not signed by MED, RU"):
+        save_plan(agreement, [empty], [], engine, events)
+    sign_agreement(agreement, Side.RU, engine, events)
+    sign_agreement(agreement, Side.MEDIATOR, engine, events)
+    save_plan(agreement, [empty], [], engine, events)
+    with pytest.raises(NotAllowed, match="already planned"):
+        save_plan(agreement, [empty], [], engine, events)

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from homeward.adapters.db import inserted_id
 from homeward.adapters.tables_exchange import (
+    agreement_signatures,
     handovers,
     interview_notes,
     releases,
@@ -31,6 +32,7 @@ from homeward.domain.handover import (
 )
 from homeward.domain.values import Category, Side
 from homeward.services.events import EventSink
+from homeward.services.exchange import NotAllowed
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
@@ -88,10 +90,30 @@ def save_plan(
     engine: Engine,
     events: EventSink,
 ) -> list[int]:
-    """Store the planned tranches and reserves; return the tranche ids by day."""
+    """Store the planned tranches and reserves; return the tranche ids by day.
+
+    Only terms signed by both parties and the mediator are planned, and only once.
+    """
     ids: list[int] = []
     taken: set[str] = set()
     with engine.begin() as conn:
+        signed = set(
+            conn.execute(
+                select(agreement_signatures.c.party).where(
+                    agreement_signatures.c.agreement_id == agreement_id
+                )
+            ).scalars()
+        )
+        missing = sorted({s.value for s in Side} - signed)
+        if missing:
+            raise NotAllowed(
+                f"agreement {agreement_id} is not signed by {', '.join(missing)}: "
+                "all three sign before planning"
+            )
+        if conn.execute(
+            select(tranches.c.id).where(tranches.c.agreement_id == agreement_id)
+        ).first():
+            raise NotAllowed(f"agreement {agreement_id} is already planned")
         for tranche in planned:
             tranche_id = inserted_id(
                 conn.execute(
