@@ -10,8 +10,6 @@ import click
 
 from homeward.planning import (
     Category,
-    ManifestHeader,
-    ManifestRow,
     Plan,
     Terms,
     TermsCannotBeMetError,
@@ -198,65 +196,6 @@ def plan(
         click.echo(f"plan written to {json_out}")
 
 
-def _load_manifest(conn: Any, tranche_id: int) -> list[tuple[ManifestHeader, list[ManifestRow]]]:
-    """Each side's people still due in a stored tranche, in list order, as manifest rows."""
-    from sqlalchemy import select
-
-    from homeward.adapters.registry_repo import row_to_record
-    from homeward.adapters.tables_exchange import handovers, tranches
-    from homeward.adapters.tables_registry import persons
-    from homeward.domain.handover import HandoverState
-
-    tranche = conn.execute(select(tranches).where(tranches.c.id == tranche_id)).first()
-    if tranche is None:
-        raise click.ClickException(f"no tranche {tranche_id} in the workspace")
-    gone = (HandoverState.FAILED.value, HandoverState.WITHDRAWN.value)
-    query = (
-        select(
-            handovers.c.person_id,
-            handovers.c.from_party,
-            handovers.c.category,
-            handovers.c.checkin_code,
-            handovers.c.state,
-        )
-        .where(handovers.c.tranche_id == tranche_id)
-        .order_by(handovers.c.from_party, handovers.c.position, handovers.c.id)
-    )
-    items = [h for h in conn.execute(query) if h.state not in gone]
-    ids = [h.person_id for h in items]
-    people = {
-        row.id: row_to_record(row)
-        for row in conn.execute(select(persons).where(persons.c.id.in_(ids)))
-    }
-    label = f"day-{tranche.day}"
-    out = []
-    for side in ("UA", "RU"):
-        header = ManifestHeader(
-            title=f"Tranche {label}: people released by {side}",
-            tranche_id=label,
-            side=side,
-            day=tranche.date,
-            crossing=tranche.crossing,
-        )
-        rows = []
-        for h in items:
-            if h.from_party != side:
-                continue
-            record = people[h.person_id]
-            rows.append(
-                ManifestRow(
-                    code=h.checkin_code,
-                    surname=record.surname,
-                    given_name=record.given_name,
-                    patronymic=record.patronymic or "",
-                    date_of_birth=str(record.date_of_birth or ""),
-                    category=h.category,
-                )
-            )
-        out.append((header, rows))
-    return out
-
-
 @click.command()
 @click.option(
     "--tranche", "tranche_id", type=int, required=True, help="Tranche id in the workspace."
@@ -275,20 +214,27 @@ def _load_manifest(conn: Any, tranche_id: int) -> list[tuple[ManifestHeader, lis
 @click.pass_obj
 def manifest(settings: Settings, tranche_id: int, fmt: str, side: str | None, out: Path) -> None:
     """Write the manifest of a stored tranche: one line per person with a check-in code."""
+    from sqlalchemy.exc import NoResultFound
+
     from homeward.adapters.manifest_csv import save_manifest_csv
     from homeward.adapters.manifest_pdf import save_manifest_pdf
     from homeward.bootstrap import open_workspace
+    from homeward.domain.values import BELLIGERENTS
+    from homeward.services.planning_bridge import manifest as load_manifest
 
     workspace = open_workspace(settings)
     try:
-        with workspace.engine.connect() as conn:
-            lists = _load_manifest(conn, tranche_id)
+        lists = [
+            load_manifest(workspace.engine, tranche_id, s)
+            for s in BELLIGERENTS
+            if side is None or s.value == side
+        ]
+    except NoResultFound:
+        raise click.ClickException(f"no tranche {tranche_id} in the workspace") from None
     finally:
         workspace.close()
     out.mkdir(parents=True, exist_ok=True)
-    for header, rows in lists:
-        if side is not None and header.side != side:
-            continue
+    for rows, header in lists:
         path = out / f"tranche-{header.tranche_id}-{header.side}.{fmt}"
         if fmt == "csv":
             save_manifest_csv(rows, path)

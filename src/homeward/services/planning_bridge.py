@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, func, select
 from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.tables_exchange import handovers, releases, tranches
 from homeward.adapters.tables_registry import persons
+from homeward.domain.handover import HandoverState
 from homeward.domain.lists import ListKind
 from homeward.domain.values import BELLIGERENTS, Health, LegalStatus, Side
 from homeward.planning.manifest import ManifestHeader, ManifestRow
@@ -135,7 +136,8 @@ def tranche_rows(engine: Engine, agreement_id: int) -> list[dict[str, Any]]:
 def manifest(
     engine: Engine, tranche_id: int, side: Side
 ) -> tuple[list[ManifestRow], ManifestHeader]:
-    """The paper list of the people ``side`` hands over in a stored tranche
+    """The paper list of the people ``side`` still hands over in a stored tranche, in list
+    order: failed and withdrawn handovers are left out, substitutes are in
     (``NoResultFound`` if there is no such tranche)."""
     with engine.connect() as conn:
         t = conn.execute(select(tranches).where(tranches.c.id == tranche_id)).one()
@@ -145,12 +147,14 @@ def manifest(
             .where(
                 handovers.c.tranche_id == tranche_id,
                 handovers.c.from_party == side.value,
-                handovers.c.state != "withdrawn",
+                handovers.c.state.not_in(
+                    [HandoverState.FAILED.value, HandoverState.WITHDRAWN.value]
+                ),
             )
-            .order_by(handovers.c.position)
+            .order_by(handovers.c.position, handovers.c.id)
         ).all()
     header = ManifestHeader(
-        title=f"Day {t.day}: people handed over by {side.value}",
+        title=f"Tranche day-{t.day}: people released by {side.value}",
         tranche_id=f"day-{t.day}",
         side=side.value,
         day=t.date,
