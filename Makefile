@@ -9,7 +9,7 @@ WORKSPACE ?= demo
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev system-deps run demo test check lint typecheck contracts unit bench bench-matching clean
+.PHONY: install install-dev system-deps run demo test check lint typecheck contracts unit bench bench-matching screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,10 @@ bench: install-dev
 
 bench-matching: install-dev
 	$(BIN)/python bench/bench_matching.py
+
+# Screenshots of every page with the demo's data, for docs/screenshots/.
+screenshots: install-dev
+	$(BIN)/python scripts/screenshots.py --workspace $(WORKSPACE)
 
 clean:
 	rm -rf $(VENV) $(WORKSPACE) .pytest_cache .mypy_cache .ruff_cache

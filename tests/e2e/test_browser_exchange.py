@@ -1,5 +1,5 @@
 """A whole exchange driven in the browser: import, lists, review, agree, plan, hand over,
-verify the ledger, and the public bulletin. Screenshots go to docs/screenshots/.
+verify the ledger, and the public bulletin. Screenshots go to $HOMEWARD_SCREENSHOTS.
 
 Chromium comes from Debian (/usr/bin/chromium); `playwright install` cannot download here.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -33,7 +34,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Screenshots of this run go to a scratch folder (the documented ones, with the demo's
+# data, are made by scripts/screenshots.py): a test must not rewrite tracked files.
+SHOTS = Path(os.environ.get("HOMEWARD_SCREENSHOTS", Path(tempfile.gettempdir()) / "homeward-shots"))
 TERMS = """name = "Test exchange: 12 for 12"
 total_per_side = 12
 parity = "per_tranche_and_category"

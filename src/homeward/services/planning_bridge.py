@@ -102,8 +102,12 @@ def plan_agreement(engine: Engine, events: EventSink, agreement_id: int) -> list
     return save_plan(agreement_id, planned, reserve, engine, events)
 
 
+_GONE = (HandoverState.FAILED.value, HandoverState.WITHDRAWN.value)
+
+
 def tranche_rows(engine: Engine, agreement_id: int) -> list[dict[str, Any]]:
-    """Tranches with counts per side and state."""
+    """Tranches with counts per side and state; ``size`` counts the people due (failed and
+    withdrawn handovers are left out, their substitutes are in), ``exceptions`` the rest."""
     with engine.connect() as conn:
         days = conn.execute(
             select(tranches).where(tranches.c.agreement_id == agreement_id).order_by(tranches.c.day)
@@ -127,7 +131,12 @@ def tranche_rows(engine: Engine, agreement_id: int) -> list[dict[str, Any]]:
                 "crossing": t.crossing,
                 "status": t.status,
                 "by": by,
-                "size": {p: sum(v.values()) for p, v in by.items()},
+                "size": {
+                    p: sum(n for state, n in v.items() if state not in _GONE) for p, v in by.items()
+                },
+                "exceptions": {
+                    p: sum(n for state, n in v.items() if state in _GONE) for p, v in by.items()
+                },
             }
         )
     return out
