@@ -13,7 +13,7 @@ from homeward.domain.values import RegistryKind, Side
 from homeward.services.access import Action, Principal, ResourceKind
 from homeward.services.registry import list_quarantine
 from homeward.web.context import web
-from homeward.web.queries import list_persons
+from homeward.web.queries import PersonRow, list_persons
 from homeward.web.security import Require
 from homeward.web.uploads import UploadRefused, run_import, save_upload
 
@@ -28,25 +28,10 @@ DENIED: dict[int | str, dict[str, Any]] = {
 }
 
 
-class Person(BaseModel):
-    id: int
-    record_id: str
-    surname: str
-    given_name: str
-    patronymic: str | None
-    date_of_birth: str | None
-    category: str | None
-    status: str | None
-    health: str | None
-    custody: str
-    held_at: str | None
-    rank: str | None
-
-
 class PersonPage(BaseModel):
     total: int
     offset: int
-    items: list[Person]
+    items: list[PersonRow]  # the query's own row type: one definition of the shape
 
 
 class ImportOutcome(BaseModel):
@@ -70,7 +55,7 @@ async def _page(
     rows, total = await run_in_threadpool(
         list_persons, web(request).engine, Side(party), kind, q, limit, offset
     )
-    return PersonPage(total=total, offset=offset, items=[Person(**r.as_dict()) for r in rows])
+    return PersonPage(total=total, offset=offset, items=list(rows))
 
 
 Limit = Annotated[int, Query(ge=1, le=500)]
