@@ -124,3 +124,22 @@ def test_the_same_seed_gives_the_same_summary(demo_dir: Path, tmp_path: Path) ->
     result = CliRunner(env=env).invoke(main, ["demo", "--seed", "1", "--out", str(again)])
     assert result.exit_code == 0, result.output
     assert load(again) == load(demo_dir)
+
+
+def test_flipping_a_byte_of_a_cosignature_names_the_signature(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    copy = tmp_path / "ledger"
+    shutil.copytree(demo_dir / "ledger", copy)
+    lines = (copy / "checkpoint").read_text("utf-8").split("\n")
+    ua = next(i for i, line in enumerate(lines) if line.startswith("— UA "))
+    signature = bytearray(lines[ua].encode())
+    signature[-10] ^= 0x01  # inside the base64 of UA's cosignature
+    lines[ua] = signature.decode()
+    (copy / "checkpoint").write_text("\n".join(lines), "utf-8")
+    result = CliRunner().invoke(main, ["verify", str(copy)])
+    assert result.exit_code != 0
+    assert "UA" in result.output
+    assert "signature" in result.output
