@@ -119,15 +119,10 @@ FEATURE_COMMANDS: tuple[tuple[str, str], ...] = (
 
 def _register() -> None:
     for module_name, attr in FEATURE_COMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue  # feature not built yet
-            raise
-        command = getattr(module, attr, None)
-        if isinstance(command, click.Command):
-            main.add_command(command, attr)
+        command = getattr(importlib.import_module(module_name), attr)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{module_name}.{attr} is not a click command")
+        main.add_command(command, attr)
 
 
 _register()
