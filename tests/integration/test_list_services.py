@@ -12,7 +12,7 @@ from homeward.domain.lists import ListKind
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.events import MemoryEventSink
 from homeward.services.exchange import IdentityLink, record_links
-from homeward.services.list_matching import link_party, review_link, review_queue
+from homeward.services.list_matching import Verdict, link_party, review_link, review_queue
 from homeward.services.lists import list_drafts, list_versions, registry_ids, submit_registry
 
 
@@ -60,10 +60,10 @@ def test_a_reviewer_decides_a_doubtful_link_once(engine: Engine, tmp_path: Path)
     assert link_party(engine, item.link_id) is Side.UA
     assert (item.sought["id"], item.held["id"]) == (sought[0], held[0])
 
-    assert review_link(engine, events, item.link_id, True, "ua-reviewer") == "match"
+    assert review_link(engine, events, item.link_id, Verdict.ACCEPT, "ua-reviewer") == "match"
     assert review_queue(engine, None) == []
     with pytest.raises(LookupError):
-        review_link(engine, events, item.link_id, False, "ua-reviewer")
+        review_link(engine, events, item.link_id, Verdict.REJECT, "ua-reviewer")
     assert events.events[-1] == (
         "MatchReviewed",
         {"link": item.link_id, "decision": "match", "by": "ua-reviewer"},

@@ -42,6 +42,9 @@ identity_links = Table(
     Column("probability", String(16), nullable=False),
     Column("decision", String(16), nullable=False),
     Column("reasons", Text, nullable=False, default="{}"),
+    # holdings: the other side's acknowledged holding; missing: the same party's own
+    # missing-person report (held_person_id then names that report's person).
+    Column("purpose", String(16), nullable=False, default="holdings", server_default="holdings"),
     UniqueConstraint("sought_person_id", "held_person_id", name="uq_identity_links_pair"),
 )
 

@@ -156,8 +156,11 @@ class IdentityLink:
     reasons: dict[str, Any]
 
 
-def record_links(links: Iterable[IdentityLink], engine: Engine, events: EventSink) -> int:
-    """Store match decisions between a sought list and an acknowledged holdings list."""
+def record_links(
+    links: Iterable[IdentityLink], engine: Engine, events: EventSink, purpose: str = "holdings"
+) -> int:
+    """Store match decisions between a sought list and an acknowledged holdings list (or,
+    with ``purpose="missing"``, the same party's missing reports)."""
     rows = [
         {
             "sought_person_id": link.sought_person_id,
@@ -165,6 +168,7 @@ def record_links(links: Iterable[IdentityLink], engine: Engine, events: EventSin
             "probability": f"{link.probability:.6f}",
             "decision": link.decision,
             "reasons": json.dumps(link.reasons, sort_keys=True),
+            "purpose": purpose,
         }
         for link in links
     ]
@@ -172,7 +176,10 @@ def record_links(links: Iterable[IdentityLink], engine: Engine, events: EventSin
         if rows:
             conn.execute(insert(identity_links), rows)
         counts = Counter(str(row["decision"]) for row in rows)
-        events.append(conn, "ListsMatched", {"decisions": dict(sorted(counts.items()))})
+        payload: dict[str, Any] = {"decisions": dict(sorted(counts.items()))}
+        if purpose != "holdings":  # holdings events keep the shape the ledger always had
+            payload["purpose"] = purpose
+        events.append(conn, "ListsMatched", payload)
     return len(rows)
 
 

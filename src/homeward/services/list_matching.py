@@ -1,11 +1,18 @@
-"""Match a party's sought list against the other side's acknowledged holdings.
+"""Match a party's sought list against the other side's acknowledged holdings, and its
+family claims against its own missing-person reports.
+
+A party keeps no separate missing registry: its sought registry holds rows from three
+sources (the extra column ``source``: held_confirmed, missing_report, family_claim). A family
+claim often names someone the party already reported missing, so family claims are matched
+against the same party's missing reports; those links carry ``purpose = "missing"``.
 
 The Splink model (``homeward.matching``) decides match / review / no_match per sought
 person; matches and doubtful pairs become identity links between registry persons, each
 with the per-field match weights a reviewer sees. The model is trained once and saved with
 the workspace (``model_path``), then reused for new lists without retraining.
 
-A reviewer then accepts or rejects each doubtful pair (``review_queue``, ``review_link``).
+A reviewer then accepts, rejects or marks as different people each doubtful pair
+(``review_queue``, ``review_link``), each verdict an event in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -72,11 +80,18 @@ def _registry(engine: Engine, party: Side, kind: RegistryKind) -> list[tuple[int
         return [(int(r.id), row_to_record(r)) for r in rows]
 
 
+def _from_source(
+    records: Sequence[tuple[int, PersonRecord]], source: str
+) -> list[tuple[int, PersonRecord]]:
+    return [(pid, r) for pid, r in records if r.extra.get("source") == source]
+
+
 def run_matching(
     engine: Engine, events: EventSink, model_path: Path | None = None
 ) -> dict[str, int]:
-    """Match each side's sought registry against the other side's holdings with the
-    workspace's model; pairs already linked are left as they are. Returns links per side."""
+    """Match each side's sought registry against the other side's holdings, and its family
+    claims against its own missing reports, with the workspace's model; pairs already
+    linked are left as they are. Returns new links per side (both purposes)."""
     with engine.connect() as conn:
         known = {
             (a, b)
@@ -86,22 +101,28 @@ def run_matching(
         }
     out = {}
     for side in BELLIGERENTS:
-        links = link_lists(
-            _registry(engine, side, RegistryKind.SOUGHT),
-            _registry(engine, side.other, RegistryKind.HOLDINGS),
-            model_path,
-        )
-        fresh = [
-            link for link in links if (link.sought_person_id, link.held_person_id) not in known
-        ]
-        record_links(fresh, engine, events)
-        out[side.value] = len(fresh)
+        sought = _registry(engine, side, RegistryKind.SOUGHT)
+        targets = {
+            "holdings": _registry(engine, side.other, RegistryKind.HOLDINGS),
+            "missing": _from_source(sought, "missing_report"),
+        }
+        requests = {"holdings": sought, "missing": _from_source(sought, "family_claim")}
+        out[side.value] = 0
+        for purpose, held in targets.items():
+            links = link_lists(requests[purpose], held, model_path)
+            fresh = [
+                link for link in links if (link.sought_person_id, link.held_person_id) not in known
+            ]
+            if purpose == "holdings" or fresh:
+                record_links(fresh, engine, events, purpose)
+            out[side.value] += len(fresh)
     return out
 
 
 @dataclass(frozen=True, slots=True)
 class ReviewItem:
     link_id: int
+    purpose: str
     probability: str
     decision: str
     reasons: dict[str, Any]
@@ -109,8 +130,11 @@ class ReviewItem:
     held: dict[str, Any]
 
 
-def review_queue(engine: Engine, party: Side | None, limit: int = 50) -> list[ReviewItem]:
-    """Links waiting for a person's decision; a party sees those about its sought people."""
+def review_queue(
+    engine: Engine, party: Side | None, limit: int = 50, purpose: str | None = None
+) -> list[ReviewItem]:
+    """Links waiting for a person's decision; a party sees those about its sought people.
+    ``purpose`` keeps only holdings or only missing links."""
     sought_p = persons.alias("sought_p")
     query = (
         select(identity_links)
@@ -121,6 +145,8 @@ def review_queue(engine: Engine, party: Side | None, limit: int = 50) -> list[Re
     )
     if party is not None:
         query = query.where(sought_p.c.party == party.value)
+    if purpose is not None:
+        query = query.where(identity_links.c.purpose == purpose)
     with engine.connect() as conn:
         links = conn.execute(query).all()
     items = []
@@ -131,6 +157,7 @@ def review_queue(engine: Engine, party: Side | None, limit: int = 50) -> list[Re
         items.append(
             ReviewItem(
                 int(link.id),
+                link.purpose,
                 link.probability,
                 link.decision,
                 json.loads(link.reasons or "{}"),
@@ -152,10 +179,32 @@ def link_party(engine: Engine, link_id: int) -> Side | None:
     return None if party is None else Side(party)
 
 
-def review_link(engine: Engine, events: EventSink, link_id: int, accept: bool, actor: str) -> str:
-    """Record a reviewer's decision on a link waiting for review: "match" or "non_match",
-    with its event, in one transaction. ``LookupError`` if the link is not waiting."""
-    decision = "match" if accept else "non_match"
+class Verdict(StrEnum):
+    """A reviewer's word on a doubtful pair. Rejecting says the evidence is not enough;
+    different people says the reviewer knows they are two people."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+    DIFFERENT_PEOPLE = "different_people"
+
+
+_DECISION = {
+    Verdict.ACCEPT: "match",
+    Verdict.REJECT: "non_match",
+    Verdict.DIFFERENT_PEOPLE: "different_people",
+}
+
+
+def review_link(
+    engine: Engine, events: EventSink, link_id: int, verdict: Verdict, actor: str
+) -> str:
+    """Record a reviewer's verdict on a link waiting for review: the link's decision becomes
+    "match", "non_match" or "different_people", with its ``MatchReviewed`` event, in one
+    transaction. ``LookupError`` if the link is not waiting.
+
+    >>> # review_link(engine, events, 7, Verdict.DIFFERENT_PEOPLE, "ua-reviewer")
+    """
+    decision = _DECISION[Verdict(verdict)]
     with engine.begin() as conn:
         changed = conn.execute(
             update(identity_links)

@@ -132,6 +132,7 @@ def sought_recovered(engine: Engine) -> dict[str, dict[str, int]]:
                 .where(
                     persons.c.party == side.value,
                     identity_links.c.decision == "match",
+                    identity_links.c.purpose == "holdings",
                     identity_links.c.held_person_id.in_(received_people),
                 )
             ).scalar_one()

@@ -24,7 +24,7 @@ from homeward.services.access import (
 )
 from homeward.services.console import handover_brief, handover_card, involved_party
 from homeward.services.handover import Step, advance, find_by_code
-from homeward.services.list_matching import link_party, review_link, review_queue
+from homeward.services.list_matching import Verdict, link_party, review_link, review_queue
 from homeward.services.lists import list_drafts, list_versions, submit_registry
 from homeward.web.context import guard, web
 from homeward.web.errors import BadInput, Conflict, NotFound
@@ -187,7 +187,7 @@ async def review(
             web(request).engine,
             web(request).events,
             link_id,
-            body.accept,
+            Verdict.ACCEPT if body.accept else Verdict.REJECT,
             principal.username,
         )
     except LookupError as exc:

@@ -16,7 +16,13 @@ from homeward.services.access import (
     Resource,
     ResourceKind,
 )
-from homeward.services.list_matching import link_party, review_link, review_queue, run_matching
+from homeward.services.list_matching import (
+    Verdict,
+    link_party,
+    review_link,
+    review_queue,
+    run_matching,
+)
 from homeward.services.lists import list_difference, list_versions, submit_registry
 from homeward.web.context import gettext_for, guard, render, web
 from homeward.web.errors import NotFound
@@ -133,7 +139,7 @@ async def decide_link(
             web(request).engine,
             web(request).events,
             link_id,
-            decision == "accept",
+            Verdict(decision),
             principal.username,
         )
     except LookupError as exc:
