@@ -1,4 +1,6 @@
-"""Matching tables: candidate pairs with their per-field weights, review verdicts, merges.
+"""Duplicate tables: pairs of one registry that may be one person, verdicts, merges.
+
+Sought-to-held links are not here: they live in ``identity_links`` (tables_exchange).
 
 Record ids are the registry's own ``record_id`` within (party, kind); the registry tables
 belong to the registry feature, so these tables refer to them by value, not by foreign key.
@@ -24,8 +26,8 @@ match_candidates = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("run_id", String(64), nullable=False),
-    Column("party", String(8), nullable=False),  # whose sought list (or registry, for dedupe)
-    Column("purpose", String(16), nullable=False),  # holdings | missing | duplicate
+    Column("party", String(8), nullable=False),  # whose registry
+    Column("purpose", String(16), nullable=False),  # duplicate (the only one left)
     Column("request_kind", String(16), nullable=False),
     Column("request_id", String(200), nullable=False),
     Column("target_party", String(8), nullable=False),
@@ -33,7 +35,7 @@ match_candidates = Table(
     Column("record_id", String(200), nullable=False),
     Column("probability", Float, nullable=False),
     Column("match_weight", Float, nullable=False),
-    Column("decision", String(16), nullable=False),  # match | review
+    Column("decision", String(16), nullable=False),  # review: duplicates never merge alone
     Column("field_weights", Text, nullable=False),  # JSON object: field -> log2 Bayes factor
     Column("flags", String(200), nullable=False, default=""),
     Column("status", String(24), nullable=False),  # open | accepted | rejected | different_people

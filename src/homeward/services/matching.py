@@ -1,10 +1,14 @@
-"""Matching use cases for the workspace: candidates, review verdicts, merges with undo.
+"""Duplicates within one registry: candidates, review verdicts, merges with undo.
 
-The registry feature owns the person tables, so these use cases take plain records and
-return events as ``{"kind": ..., "payload": ...}`` dicts for the caller to append to the
-ledger in the same transaction. Payloads carry ids, never names or dates.
+Sought-to-held links live in ``identity_links`` and are reviewed through
+``homeward.services.list_matching``; this module only handles two records of one registry
+(party, kind) that may be the same person. Record ids are the registry's own ``record_id``.
+Every verdict, merge and undo appends its event through the ``EventSink`` in the same
+transaction; payloads carry ids, never names or dates.
 
->>> # results = match_sought_list(MatchSoughtList("UA", sought, held, missing), engine)
+>>> # [pair] = find_registry_duplicates(FindDuplicates("UA", "sought", records), engine)
+>>> # review_duplicate(ReviewDuplicate(pair, "accepted", "clerk-1"), engine, events)
+>>> # merge_id = merge_duplicate(MergeDuplicate(pair, "clerk-1"), engine, events)
 """
 
 from __future__ import annotations
@@ -22,105 +26,29 @@ from sqlalchemy import Connection, Engine, and_, insert, select, update
 from homeward.adapters.db import inserted_id
 from homeward.adapters.tables_matching import match_candidates, match_reviews, record_merges
 from homeward.domain.person import PersonRecord
-from homeward.matching.decide import DEFAULT_THRESHOLDS, Decision, MatchResult, Thresholds
-from homeward.matching.engine import find_duplicates, match_records
+from homeward.matching.decide import DEFAULT_THRESHOLDS, Decision, Thresholds
+from homeward.matching.engine import find_duplicates
+from homeward.services.events import EventSink
 
-Event = dict[str, Any]
 Clock = Callable[[], dt.datetime]
 VERDICTS = ("accepted", "rejected", "different_people")
 _EVENT_KIND = {
-    "accepted": "MatchAccepted",
-    "rejected": "MatchRejected",
+    "accepted": "DuplicateAccepted",
+    "rejected": "DuplicateRejected",
     "different_people": "MarkedDifferentPeople",
 }
 
 
 class ReviewError(Exception):
-    """A review or merge that the rules forbid (unknown candidate, merge without review...)."""
+    """A review or merge that the rules forbid (unknown pair, merge without review...)."""
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-@dataclass(frozen=True)
-class MatchSoughtList:
-    """Match ``party``'s sought list against the other side's holdings and its own missing."""
-
-    party: str
-    sought: Sequence[PersonRecord]
-    held_by_other: Sequence[PersonRecord]
-    own_missing: Sequence[PersonRecord] = ()
-    thresholds: Thresholds = DEFAULT_THRESHOLDS
-    model_path: Path | None = None
-    run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-
-
-@dataclass(frozen=True)
-class SoughtListMatched:
-    run_id: str
-    holdings: list[MatchResult]
-    missing: list[MatchResult]
-    candidate_ids: list[int]
-    event: Event
-
-
-def _other(party: str) -> str:
-    return {"UA": "RU", "RU": "UA"}[party]
-
-
 def _store(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
     return [inserted_id(conn.execute(insert(match_candidates).values(**row))) for row in rows]
-
-
-def _rows(cmd: MatchSoughtList, purpose: str, target: tuple[str, str],
-          results: Sequence[MatchResult], now: dt.datetime) -> list[dict[str, Any]]:  # fmt: skip
-    return [
-        {
-            "run_id": cmd.run_id,
-            "party": cmd.party,
-            "purpose": purpose,
-            "request_kind": "sought",
-            "request_id": r.request_id,
-            "target_party": target[0],
-            "target_kind": target[1],
-            "record_id": r.record_id,
-            "probability": r.probability,
-            "match_weight": sum(r.field_weights.values()),
-            "decision": r.decision.value,
-            "field_weights": json.dumps(dict(r.field_weights), sort_keys=True),
-            "flags": r.flags,
-            "status": "open",
-            "created_at": now,
-        }
-        for r in results
-        if r.record_id is not None and r.decision is not Decision.NO_MATCH
-    ]
-
-
-def match_sought_list(
-    cmd: MatchSoughtList, engine: Engine, clock: Clock = _now
-) -> SoughtListMatched:
-    """Score the list, store every match and review candidate, return the results and event."""
-    holdings = match_records(cmd.held_by_other, cmd.sought, cmd.model_path, cmd.thresholds)
-    missing = match_records(cmd.own_missing, cmd.sought, cmd.model_path, cmd.thresholds)
-    now = clock()
-    rows = _rows(cmd, "holdings", (_other(cmd.party), "holdings"), holdings, now)
-    rows += _rows(cmd, "missing", (cmd.party, "missing"), missing, now)
-    with engine.begin() as conn:
-        ids = _store(conn, rows)
-    counts = {d.value: sum(r.decision is d for r in holdings) for d in Decision}
-    event = {
-        "kind": "SoughtListMatched",
-        "payload": {
-            "run_id": cmd.run_id,
-            "party": cmd.party,
-            "requests": len(cmd.sought),
-            "against_holdings": counts,
-            "against_missing": {d.value: sum(r.decision is d for r in missing) for d in Decision},
-        },
-    }
-    return SoughtListMatched(cmd.run_id, holdings, missing, ids, event)
 
 
 @dataclass(frozen=True)
@@ -162,12 +90,12 @@ def find_registry_duplicates(cmd: FindDuplicates, engine: Engine, clock: Clock =
         return _store(conn, rows)
 
 
-def review_queue(engine: Engine, party: str) -> list[dict[str, Any]]:
-    """Open candidates of ``party`` that need a person, with their per-field weights."""
+def duplicate_queue(engine: Engine, party: str) -> list[dict[str, Any]]:
+    """Open duplicate pairs of ``party``'s registries, with their per-field weights."""
     query = (
         select(match_candidates)
         .where(and_(match_candidates.c.party == party, match_candidates.c.status == "open"))
-        .where(match_candidates.c.decision == Decision.REVIEW.value)
+        .where(match_candidates.c.purpose == "duplicate")
         .order_by(match_candidates.c.probability.desc(), match_candidates.c.id)
     )
     with engine.connect() as conn:
@@ -178,23 +106,28 @@ def review_queue(engine: Engine, party: str) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True)
-class ReviewCandidate:
+class ReviewDuplicate:
     candidate_id: int
     verdict: str  # accepted | rejected | different_people
     reviewer: str
     note: str = ""
 
 
-def review_candidate(cmd: ReviewCandidate, engine: Engine, clock: Clock = _now) -> Event:
-    """Record a reviewer's verdict; return the event for the ledger."""
+def review_duplicate(
+    cmd: ReviewDuplicate, engine: Engine, events: EventSink, clock: Clock = _now
+) -> int:
+    """Record a reviewer's verdict on a duplicate pair with its event; return the review id."""
     if cmd.verdict not in VERDICTS:
         raise ReviewError(f"verdict {cmd.verdict!r} is not one of {', '.join(VERDICTS)}")
     with engine.begin() as conn:
         candidate = conn.execute(
-            select(match_candidates).where(match_candidates.c.id == cmd.candidate_id)
+            select(match_candidates).where(
+                match_candidates.c.id == cmd.candidate_id,
+                match_candidates.c.purpose == "duplicate",
+            )
         ).first()
         if candidate is None:
-            raise ReviewError(f"no match candidate {cmd.candidate_id}")
+            raise ReviewError(f"no duplicate pair {cmd.candidate_id}")
         review_id = inserted_id(
             conn.execute(
                 insert(match_reviews).values(
@@ -211,17 +144,20 @@ def review_candidate(cmd: ReviewCandidate, engine: Engine, clock: Clock = _now) 
             .where(match_candidates.c.id == cmd.candidate_id)
             .values(status=cmd.verdict)
         )
-    return {
-        "kind": _EVENT_KIND[cmd.verdict],
-        "payload": {
-            "candidate_id": cmd.candidate_id,
-            "review_id": review_id,
-            "purpose": candidate.purpose,
-            "request_id": candidate.request_id,
-            "record_id": candidate.record_id,
-            "reviewer": cmd.reviewer,
-        },
-    }
+        events.append(
+            conn,
+            _EVENT_KIND[cmd.verdict],
+            {
+                "candidate_id": cmd.candidate_id,
+                "review_id": review_id,
+                "party": candidate.party,
+                "kind": candidate.target_kind,
+                "request_id": candidate.request_id,
+                "record_id": candidate.record_id,
+                "reviewer": cmd.reviewer,
+            },
+        )
+    return review_id
 
 
 @dataclass(frozen=True)
@@ -232,7 +168,10 @@ class MergeDuplicate:
     merged_by: str
 
 
-def merge_duplicate(cmd: MergeDuplicate, engine: Engine, clock: Clock = _now) -> Event:
+def merge_duplicate(
+    cmd: MergeDuplicate, engine: Engine, events: EventSink, clock: Clock = _now
+) -> int:
+    """Merge a pair a reviewer accepted, with its ``RecordsMerged`` event; return the merge id."""
     with engine.begin() as conn:
         candidate = conn.execute(
             select(match_candidates).where(match_candidates.c.id == cmd.candidate_id)
@@ -259,18 +198,20 @@ def merge_duplicate(cmd: MergeDuplicate, engine: Engine, clock: Clock = _now) ->
                 )
             )
         )
-    return {
-        "kind": "RecordsMerged",
-        "payload": {
-            "merge_id": merge_id,
-            "party": candidate.party,
-            "kind": candidate.target_kind,
-            "kept_record_id": candidate.record_id,
-            "merged_record_id": candidate.request_id,
-            "review_id": review.id,
-            "merged_by": cmd.merged_by,
-        },
-    }
+        events.append(
+            conn,
+            "RecordsMerged",
+            {
+                "merge_id": merge_id,
+                "party": candidate.party,
+                "kind": candidate.target_kind,
+                "kept_record_id": candidate.record_id,
+                "merged_record_id": candidate.request_id,
+                "review_id": review.id,
+                "merged_by": cmd.merged_by,
+            },
+        )
+    return merge_id
 
 
 @dataclass(frozen=True)
@@ -279,7 +220,7 @@ class UndoMerge:
     undone_by: str
 
 
-def undo_merge(cmd: UndoMerge, engine: Engine, clock: Clock = _now) -> Event:
+def undo_merge(cmd: UndoMerge, engine: Engine, events: EventSink, clock: Clock = _now) -> None:
     """Undo a merge: both records stand alone again; the merge row stays as history."""
     with engine.begin() as conn:
         merge = conn.execute(
@@ -294,10 +235,7 @@ def undo_merge(cmd: UndoMerge, engine: Engine, clock: Clock = _now) -> Event:
             .where(record_merges.c.id == cmd.merge_id)
             .values(undone_by=cmd.undone_by, undone_at=clock())
         )
-    return {
-        "kind": "MergeUndone",
-        "payload": {"merge_id": cmd.merge_id, "undone_by": cmd.undone_by},
-    }
+        events.append(conn, "MergeUndone", {"merge_id": cmd.merge_id, "undone_by": cmd.undone_by})
 
 
 def resolve_record(engine: Engine, party: str, kind: str, record_id: str) -> str:
