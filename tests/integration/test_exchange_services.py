@@ -185,14 +185,17 @@ def test_the_public_bulletin_has_no_identifiers_and_hides_small_counts(planned) 
     assert bulletin["totals"]["UA"]["total"] == 0
 
 
-def test_a_check_in_code_already_in_use_gets_a_longer_one(engine: Engine) -> None:
-    from homeward.services.handover import checkin_code, free_code
+def test_a_check_in_code_already_in_use_is_replaced_by_a_free_one(engine: Engine) -> None:
+    from homeward.planning.codes import checkin_code
+    from homeward.services.handover import free_code
 
+    first = checkin_code("42", "agreement-1")
     with engine.connect() as conn:
-        taken = {checkin_code(1, 42)}
+        taken = {first}
         code = free_code(conn, 1, 42, taken)
-    assert len(code) == 7
-    assert code in taken
+    assert code != first
+    assert len(code) == 6
+    assert taken == {first, code}
 
 
 def test_terms_are_planned_only_once_and_only_when_all_three_signed(engine: Engine) -> None:

@@ -8,7 +8,6 @@ in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,28 +30,17 @@ from homeward.domain.handover import (
     InvalidTransition,
 )
 from homeward.domain.values import Category, Side
+from homeward.planning.codes import checkin_code
 from homeward.services.events import EventSink
 from homeward.services.exchange import NotAllowed
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
-
-
-def checkin_code(agreement_id: int, person_id: int, length: int = 6) -> str:
-    """A short code for the manifest and the check-in desk, stable for a person and deal."""
-    digest = hashlib.sha256(f"homeward-checkin:{agreement_id}:{person_id}".encode()).digest()
-    number = int.from_bytes(digest[:8], "big")
-    chars = []
-    for _ in range(length):
-        number, index = divmod(number, len(CODE_ALPHABET))
-        chars.append(CODE_ALPHABET[index])
-    return "".join(chars)
-
 
 def free_code(conn: Connection, agreement_id: int, person_id: int, taken: set[str]) -> str:
-    """The person's check-in code, one character longer for each code already in use
-    (``taken`` holds codes handed out in this transaction and is updated)."""
-    for length in range(6, 13):
-        code = checkin_code(agreement_id, person_id, length)
+    """The person's check-in code for this agreement (``planning.codes``), with the next
+    salt while a code is already in use (``taken``: codes handed out in this transaction,
+    updated)."""
+    for salt in range(100):
+        code = checkin_code(str(person_id), f"agreement-{agreement_id}", salt=salt)
         in_use = (
             code in taken
             or conn.execute(select(handovers.c.id).where(handovers.c.checkin_code == code)).first()
