@@ -35,6 +35,7 @@ MATCH_READ = Require(ResourceKind.MATCH, Action.READ)
 MATCH_WRITE = Require(ResourceKind.MATCH, Action.WRITE)
 RUN_MATCHING = Require(ResourceKind.EXCHANGE, Action.WRITE)
 SUBMITTABLE = (ListKind.SOUGHT, ListKind.HOLDINGS_ACK)
+VERDICTS = frozenset(v.value for v in Verdict)
 
 
 def _visible(principal: Principal) -> tuple[Side, ...]:
@@ -129,10 +130,10 @@ async def decide_link(
     if party is None:
         raise NotFound("no such match")
     await guard(request, principal, Action.WRITE, Resource(ResourceKind.MATCH, party, str(link_id)))
-    if decision not in ("accept", "reject"):
-        return render(
-            request, "error.html", {"message": "decision must be accept or reject"}, status=422
-        )
+    if decision not in VERDICTS:
+        _ = gettext_for(request)
+        message = _("Choose accept, reject or different people.")
+        return render(request, "error.html", {"message": message}, status=422)
     try:
         await run_in_threadpool(
             review_link,
