@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -62,8 +62,15 @@ class DraftOut(BaseModel):
     to_remove: int
 
 
+Purpose = Literal["holdings", "missing"]
+
+
 class MatchOut(BaseModel):
     link_id: int
+    purpose: Purpose = Field(
+        description="holdings: a sought person against the other side's holdings; missing: a"
+        " family claim against the same party's own missing-person report"
+    )
     probability: str
     decision: str
     reasons: dict[str, Any]
@@ -72,7 +79,10 @@ class MatchOut(BaseModel):
 
 
 class ReviewIn(BaseModel):
-    accept: bool
+    verdict: Literal["accept", "reject", "different_people"] = Field(
+        description="accept: the same person; reject: not enough evidence; different_people:"
+        " the reviewer knows they are two people"
+    )
 
 
 class ReviewOut(BaseModel):
@@ -154,11 +164,13 @@ async def matches(
     _p: Annotated[Principal, Depends(Require(ResourceKind.MATCH, Action.READ))],
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[MatchOut]:
-    """Pairs between the party's sought people and the other side's holdings awaiting review."""
+    """Pairs about the party's sought people awaiting review: against the other side's
+    holdings, and family claims against the party's own missing-person reports."""
     queue = await run_in_threadpool(review_queue, web(request).engine, Side(party), limit)
     return [
         MatchOut(
             link_id=i.link_id,
+            purpose=cast(Purpose, i.purpose),
             probability=i.probability,
             decision=i.decision,
             reasons=i.reasons,
@@ -176,7 +188,7 @@ async def review(
     body: ReviewIn,
     principal: Annotated[Principal, Depends(Require(ResourceKind.MATCH, Action.WRITE))],
 ) -> ReviewOut:
-    """Accept or reject a pair waiting for review."""
+    """Accept, reject or mark as different people a pair waiting for review."""
     party = await run_in_threadpool(link_party, web(request).engine, link_id)
     if party is None:
         raise NotFound(f"no match {link_id}")
@@ -187,7 +199,7 @@ async def review(
             web(request).engine,
             web(request).events,
             link_id,
-            Verdict.ACCEPT if body.accept else Verdict.REJECT,
+            Verdict(body.verdict),
             principal.username,
         )
     except LookupError as exc:
