@@ -19,7 +19,7 @@ import uvicorn
 from sqlalchemy import Engine, select
 
 from homeward.adapters.db import create_schema, make_engine
-from homeward.adapters.tables_exchange import handovers
+from homeward.adapters.tables_exchange import handovers, identity_links
 from homeward.scenario import generate_scenario, write_scenario
 from homeward.web.testing import make_app, seed_review_pairs
 
@@ -189,6 +189,12 @@ def test_a_whole_exchange_in_the_browser(site) -> None:
         med.wait_for_function("document.querySelectorAll('.review-item').length === 2")
         med.keyboard.press("r")
         med.wait_for_function("document.querySelectorAll('.review-item').length === 1")
+        med.keyboard.press("d")
+        med.wait_for_function("document.querySelectorAll('.review-item').length === 0")
+        with engine.connect() as conn:
+            seeded = identity_links.c.probability == "0.550000"  # seed_review_pairs' pairs
+            verdicts = conn.execute(select(identity_links.c.decision).where(seeded)).scalars()
+            assert sorted(verdicts) == ["different_people", "match", "non_match"]
 
         # Agreement: terms with a typo first (field error, text kept), then right; three sign.
         med.goto(f"{base}/agreement")
