@@ -133,8 +133,8 @@ def test_a_reviewer_marks_a_family_claim_as_different_people_on_the_page(
 def test_the_review_page_speaks_ukrainian_and_russian(review) -> None:
     app, passwords, _links = review
     expected = {
-        "uk": ("Різні люди (D)", "Повідомлення про зниклого безвісти", "стороною RU"),
-        "ru": ("Разные люди (D)", "Сообщение о пропавшем без вести", "стороной RU"),
+        "uk": ("Різні люди (D)", "Повідомлення про зниклого", "стороною RU"),
+        "ru": ("Разные люди (D)", "Сообщение о пропавшем", "стороной RU"),
     }
     with TestClient(app) as client:
         csrf = log_in(client, "ua.officer", passwords["ua.officer"])
