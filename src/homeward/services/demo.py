@@ -33,12 +33,11 @@ from homeward.services.events import EventSink
 from homeward.services.exchange import (
     SubmitList,
     create_agreement,
-    record_links,
     sign_agreement,
     submit_list,
 )
 from homeward.services.handover import Step, advance_all, advance_in, save_plan
-from homeward.services.list_matching import link_lists
+from homeward.services.list_matching import link_counts, run_matching
 from homeward.services.planning_bridge import acknowledged_candidates, plan_to_tranches
 from homeward.services.rebalance import accept_proposal, record_exception
 from homeward.services.registry import ImportPersonFile, import_person_file
@@ -104,18 +103,16 @@ def run_demo(
             submit_list(
                 SubmitList(side, ListKind.HOLDINGS_ACK, recipient, held_ids), engine, events
             )
-    for side in BELLIGERENTS:
-        links = link_lists(
-            registry[(side, RegistryKind.SOUGHT)],
-            registry[(side.other, RegistryKind.HOLDINGS)],
-            model_path,
+    run_matching(engine, events, model_path)
+    for (seeker, purpose), decisions in link_counts(engine).items():
+        against = (
+            f"{Side(seeker).other.value}'s holdings"
+            if purpose == "holdings"
+            else "its own missing-person reports (family claims)"
         )
-        record_links(links, engine, events)
-        matched = sum(1 for link in links if link.decision == "match")
-        review = sum(1 for link in links if link.decision == "review")
         say(
-            f"{side.value}'s sought list against {side.other.value}'s holdings: "
-            f"{matched} matched, {review} for review"
+            f"{seeker}'s sought list against {against}: {decisions.get('match', 0)} matched, "
+            f"{decisions.get('review', 0)} for review"
         )
 
     terms = istanbul_2025_terms()

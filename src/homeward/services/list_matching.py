@@ -24,7 +24,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.tables_exchange import identity_links
@@ -116,6 +116,21 @@ def run_matching(
             if purpose == "holdings" or fresh:
                 record_links(fresh, engine, events, purpose)
             out[side.value] += len(fresh)
+    return out
+
+
+def link_counts(engine: Engine) -> dict[tuple[str, str], dict[str, int]]:
+    """(party of the sought person, purpose) -> decision -> number of links."""
+    query = (
+        select(persons.c.party, identity_links.c.purpose, identity_links.c.decision, func.count())
+        .join(persons, persons.c.id == identity_links.c.sought_person_id)
+        .group_by(persons.c.party, identity_links.c.purpose, identity_links.c.decision)
+        .order_by(persons.c.party.desc(), identity_links.c.purpose)
+    )
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    with engine.connect() as conn:
+        for party, purpose, decision, n in conn.execute(query):
+            out.setdefault((party, purpose), {})[decision] = int(n)
     return out
 
 
