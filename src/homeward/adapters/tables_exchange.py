@@ -5,6 +5,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -47,6 +48,8 @@ identity_links = Table(
     Column("purpose", String(16), nullable=False, default="holdings", server_default="holdings"),
     UniqueConstraint("sought_person_id", "held_person_id", name="uq_identity_links_pair"),
 )
+
+Index("ix_identity_links_held_person_id", identity_links.c.held_person_id)
 
 agreements = Table(
     "agreements",
@@ -92,6 +95,9 @@ handovers = Table(
     Column("position", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+Index("ix_handovers_person_id", handovers.c.person_id)
+Index("ix_handovers_tranche_id_state", handovers.c.tranche_id, handovers.c.state)
 
 reserves = Table(
     "reserves",
