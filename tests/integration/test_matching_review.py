@@ -196,3 +196,4 @@ def test_duplicates_merge_only_through_review_and_every_merge_can_be_undone(engi
         undo_merge(UndoMerge(merge_id, "clerk-2"), engine, events)
     assert events.kinds() == ["DuplicateAccepted", "RecordsMerged", "MergeUndone"]
     assert events.events[1][1]["merge_id"] == merge_id
+    assert "UA-10" not in repr(events.events)  # the log names people only by commitment

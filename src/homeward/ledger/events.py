@@ -27,6 +27,11 @@ PERSONAL_KEYS = (
     "patronymic",
     "phone",
     "place_of_birth",
+    # a registry's own identifiers name a person as surely as a name does
+    "record_id",
+    "request_id",
+    "kept_record_id",
+    "merged_record_id",
     "service_number",
     "surname",
 )

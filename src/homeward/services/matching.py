@@ -152,8 +152,6 @@ def review_duplicate(
                 "review_id": review_id,
                 "party": candidate.party,
                 "kind": candidate.target_kind,
-                "request_id": candidate.request_id,
-                "record_id": candidate.record_id,
                 "reviewer": cmd.reviewer,
             },
         )
@@ -205,8 +203,6 @@ def merge_duplicate(
                 "merge_id": merge_id,
                 "party": candidate.party,
                 "kind": candidate.target_kind,
-                "kept_record_id": candidate.record_id,
-                "merged_record_id": candidate.request_id,
                 "review_id": review.id,
                 "merged_by": cmd.merged_by,
             },

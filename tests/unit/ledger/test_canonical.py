@@ -77,7 +77,12 @@ def test_leaves_have_a_fixed_shape_and_a_checked_kind() -> None:
 
 
 @pytest.mark.parametrize(
-    "payload", [{"surname": "Вигаданенко"}, {"people": [{"x": 1, "date_of_birth": "1990-01-01"}]}]
+    "payload",
+    [
+        {"surname": "Вигаданенко"},
+        {"people": [{"x": 1, "date_of_birth": "1990-01-01"}]},
+        {"merge": {"kept_record_id": "UA-S-000010"}},
+    ],
 )
 def test_personal_fields_are_refused_anywhere_in_a_payload(payload: dict[str, object]) -> None:
     with pytest.raises(EventError, match="is personal data"):
