@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 from tests.factories import import_rows, person_rows
 
 from homeward.adapters.tables_exchange import interview_notes
+from homeward.adapters.tables_matching import match_candidates
 from homeward.adapters.tables_registry import persons
 from homeward.domain.values import Category, RegistryKind, Side
 from homeward.services import ledger
@@ -41,6 +42,17 @@ def test_an_erased_person_cannot_be_linked_to_the_log_which_still_verifies(
     assert commitment is not None
     assert commitment in repr(entries)
 
+    with engine.begin() as conn:  # a duplicate candidate naming the person's record id
+        conn.execute(
+            insert(match_candidates).values(
+                run_id="r", party="RU", purpose="duplicate", request_kind="holdings",
+                request_id=rows[0]["record_id"], target_party="RU", target_kind="holdings",
+                record_id=rows[1]["record_id"], probability=0.9, match_weight=3.0,
+                decision="review", field_weights="{}", flags="", status="open",
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        )  # fmt: skip
+
     done = erase_person(first, engine, events, actor="admin")
 
     assert done.key_deleted
@@ -55,3 +67,8 @@ def test_an_erased_person_cannot_be_linked_to_the_log_which_still_verifies(
     assert row.record_id == f"erased-{first}"
     assert rows[0]["surname"] not in repr(row)
     assert other.surname == rows[1]["surname"]
+    with engine.connect() as conn:
+        pair = conn.execute(
+            select(match_candidates.c.request_id, match_candidates.c.record_id)
+        ).one()
+    assert tuple(pair) == (f"erased-{first}", rows[1]["record_id"])

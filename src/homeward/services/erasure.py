@@ -2,16 +2,18 @@
 
 The log keeps its entries (so every checkpoint still verifies), but with the key gone the
 commitment that stood for the person can no longer be recomputed or linked to anyone. The
-registry row stays as an empty shell so the exchange's counts and links keep their shape.
+registry row stays as an empty shell so the exchange's counts and links keep their shape,
+and its record id is replaced wherever it was kept (duplicate candidates, merges).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Connection, Engine, delete, select, update
 
 from homeward.adapters.tables_exchange import handovers, interview_notes
+from homeward.adapters.tables_matching import match_candidates, record_merges
 from homeward.adapters.tables_registry import persons
 from homeward.domain.person import PERSON_FIELDS
 from homeward.services import ledger
@@ -39,9 +41,14 @@ def erase_person(person_id: int, engine: Engine, events: EventSink, *, actor: st
     nothing about who the person is.
     """
     with engine.begin() as conn:
-        found = conn.execute(select(persons.c.id).where(persons.c.id == person_id)).first()
+        found = conn.execute(
+            select(persons.c.party, persons.c.kind, persons.c.record_id).where(
+                persons.c.id == person_id
+            )
+        ).first()
         if found is None:
             raise UnknownPerson(f"no person with id {person_id}")
+        _forget_record_id(conn, found.party, found.kind, found.record_id, f"erased-{person_id}")
         blank = {name: None for name in PERSON_FIELDS if name not in _KEPT}
         conn.execute(
             update(persons)
@@ -62,3 +69,13 @@ def erase_person(person_id: int, engine: Engine, events: EventSink, *, actor: st
         key_deleted = ledger.erase(conn, person_id)
         events.append(conn, "PersonErased", {"by": actor, "notes_deleted": notes})
     return Erased(person_id, notes, key_deleted)
+
+
+def _forget_record_id(conn: Connection, party: str, kind: str, old: str, new: str) -> None:
+    """Duplicate candidates and merges name records by the registry's own id: rename it."""
+    scope = (match_candidates.c.party == party, match_candidates.c.target_kind == kind)
+    for column in (match_candidates.c.request_id, match_candidates.c.record_id):
+        conn.execute(update(match_candidates).where(*scope, column == old).values({column: new}))
+    merged = (record_merges.c.party == party, record_merges.c.kind == kind)
+    for column in (record_merges.c.kept_record_id, record_merges.c.merged_record_id):
+        conn.execute(update(record_merges).where(*merged, column == old).values({column: new}))
