@@ -9,7 +9,7 @@ WORKSPACE ?= demo
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev system-deps run demo test check lint typecheck contracts unit bench bench-matching screenshots clean
+.PHONY: install install-dev system-deps run demo test check lint typecheck contracts unit fuzz bench bench-matching screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ contracts: $(DEV_STAMP)
 
 unit: $(DEV_STAMP)
 	$(BIN)/pytest tests/unit
+
+# Open-ended exploration: Hypothesis draws new examples on every run (make test repeats
+# fixed ones). A failure prints its reproducer; add it to the test as an @example.
+fuzz: install-dev
+	@bash scripts/ensure-postgres.sh
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -n 2 tests/unit tests/integration/test_ledger_fuzz.py tests/integration/test_web_schema.py
 
 # Speed and memory targets live here, never in timed unit tests; each script writes its
 # figures, with the machine and date, into docs/benchmarks.md.

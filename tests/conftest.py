@@ -13,9 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 
 from homeward.adapters.db import create_schema, make_engine
+
+# `make test` is deterministic: Hypothesis derives its examples from each test, so a run
+# repeats the last one. `make fuzz` (HYPOTHESIS_PROFILE=fuzz) explores anew, many more.
+settings.register_profile("default", derandomize=True, database=None, deadline=None)
+settings.register_profile("fuzz", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "HOMEWARD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
