@@ -222,3 +222,36 @@ def test_the_bulletin_counts_the_mediator_s_findings_as_one_suppressed_figure(
     assert bulletin["did_not_travel"]["RU"] == {"did_not_travel": "<5"}
     assert bulletin["did_not_travel"]["UA"] == {}
     assert not REFUSAL.search(json.dumps(bulletin))
+
+
+def test_staff_appear_in_the_log_only_as_pseudonymous_actor_ids(crossing, engine: Engine) -> None:
+    client, passwords, rows = crossing
+    _failed(client, passwords, rows)
+    walker = next(r for r in rows if r.from_party == "UA")  # goes home to Russia
+    verifier = bearer(client, "med.verifier", passwords["med.verifier"])
+    for step in ("check_in", "confirm_identity", "confirm_free_will", "release"):
+        answer = client.post(
+            f"/api/v1/handovers/{walker.id}/steps", json={"step": step}, headers=verifier
+        )
+        assert answer.status_code == 200, answer.text
+    ru_officer = bearer(client, "ru.officer", passwords["ru.officer"])
+    answer = client.post(
+        f"/api/v1/handovers/{walker.id}/steps", json={"step": "receive"}, headers=ru_officer
+    )
+    assert answer.status_code == 200, answer.text
+    with engine.connect() as conn:
+        entries = []
+        while (entry := leaf_payload(conn, len(entries))) is not None:
+            entries.append(entry)
+    text = json.dumps(entries, ensure_ascii=False)
+    for username in passwords:
+        assert username not in text
+    actors = {
+        e["kind"]: value
+        for e in entries
+        for key, value in e["payload"].items()
+        if key in ("by", "confirmed_by")
+    }
+    assert all(re.fullmatch(r"actor-[0-9a-f]{16}", a) for a in actors.values()), actors
+    assert actors["person_released"] == actors["handover_failed"]  # the same verifier
+    assert actors["person_received"] != actors["person_released"]  # another person
