@@ -169,7 +169,7 @@ def test_to_a_party_a_refusal_reads_exactly_like_unfit_to_travel(crossing) -> No
 
 def test_the_mediator_still_sees_what_it_found(crossing) -> None:
     client, passwords, rows = crossing
-    refusing, unfit = _failed(client, passwords, rows)
+    refusing, _unfit = _failed(client, passwords, rows)
     for username in ("med.verifier", "med.coordinator"):
         client.cookies.clear()
         log_in(client, username, passwords[username])
@@ -207,7 +207,8 @@ def test_the_log_commits_to_the_outcome_and_the_mediator_can_open_it(
         assert not REFUSAL.search(json.dumps(payload))
     commitment = failed[refusing.id]["outcome_commitment"]
     assert commitment != failed[unfit.id]["outcome_commitment"]
-    assert opening is not None and opening.outcome == "refuses_repatriation"
+    assert opening is not None
+    assert opening.outcome == "refuses_repatriation"
     salt = bytes.fromhex(opening.salt)
     assert outcome_commitment(salt, refusing.id, "refuses_repatriation") == commitment
     assert outcome_commitment(salt, refusing.id, "unfit_to_travel") != commitment

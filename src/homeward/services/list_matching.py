@@ -26,12 +26,12 @@ from typing import Any
 
 from sqlalchemy import Engine, Select, func, or_, select, update
 
-from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.list_snapshots import shared_rows, submitted_rows
+from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.tables_exchange import exchange_list_items, exchange_lists, identity_links
 from homeward.adapters.tables_registry import persons
-from homeward.domain.person import PersonRecord
 from homeward.domain.lists import ListKind
+from homeward.domain.person import PersonRecord
 from homeward.domain.values import BELLIGERENTS, Side
 from homeward.matching.decide import Decision
 from homeward.matching.engine import match_records

@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from homeward.adapters.list_snapshots import submitted_rows
 from homeward.adapters.tables_exchange import exchange_list_items, exchange_lists
 from homeward.adapters.tables_registry import persons
-from homeward.adapters.list_snapshots import submitted_rows
 from homeward.domain.lists import ListKind, diff_lists
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.events import EventSink
