@@ -1,6 +1,8 @@
 """The interview's outcome stays the mediator's: to UA and RU a refusal reads "did not
 travel", like every other finding of the mediator, on every page, in the API, the manifests,
-the dashboard, the bulletin and the log; the log commits to the true outcome, sealed."""
+the dashboard, the bulletin and the log; the log commits to the true outcome, sealed; and
+staff appear in the log only as actor ids. The card shows the other side a person's row as
+it was submitted."""
 
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from homeward.adapters.tables_exchange import handovers, tranches
+from homeward.adapters.tables_registry import persons
 from homeward.domain.lists import ListKind
 from homeward.domain.values import RegistryKind, Side
 from homeward.planning.terms_file import parse_terms_toml
@@ -256,3 +259,28 @@ def test_staff_appear_in_the_log_only_as_pseudonymous_actor_ids(crossing, engine
     assert all(re.fullmatch(r"actor-[0-9a-f]{16}", a) for a in actors.values()), actors
     assert actors["person_released"] == actors["handover_failed"]  # the same verifier
     assert actors["person_received"] != actors["person_released"]  # another person
+
+
+def test_the_card_shows_the_other_side_the_row_as_submitted_not_as_changed_since(
+    crossing, engine: Engine
+) -> None:
+    client, passwords, rows = crossing
+    person = next(r for r in rows if r.from_party == "RU")
+    with engine.begin() as conn:
+        conn.execute(
+            update(persons)
+            .where(persons.c.id == person.person_id)
+            .values(surname="UNSUBMITTED-CHANGE")
+        )
+    seen = {}
+    for username in ("ua.viewer", "med.verifier", "ru.viewer"):
+        client.cookies.clear()
+        log_in(client, username, passwords[username])
+        card = client.get(
+            "/handover/card", params={"code": person.checkin_code}, headers={"HX-Request": "true"}
+        )
+        assert card.status_code == 200
+        seen[username] = card.text
+    assert "UNSUBMITTED-CHANGE" not in seen["ua.viewer"]
+    assert "UNSUBMITTED-CHANGE" not in seen["med.verifier"]
+    assert "UNSUBMITTED-CHANGE" in seen["ru.viewer"]  # RU's own registry, as it is

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from homeward.adapters.list_snapshots import submitted_rows
+from homeward.adapters.list_snapshots import shared_rows, submitted_rows
 from homeward.adapters.tables_exchange import exchange_list_items, exchange_lists
 from homeward.adapters.tables_registry import persons
 from homeward.domain.lists import ListKind, diff_lists
@@ -143,3 +143,16 @@ def list_difference(
         "removed": by_surname([before[i] for i in diff.removed]),
         "changed": by_surname(changed),
     }
+
+
+def person_seen_by(
+    engine: Engine, person: dict[str, Any], holder: Side, viewer: Side
+) -> dict[str, Any]:
+    """A person's row as ``viewer`` may see it: the holder sees its registry as it is;
+    anyone else the row as the holder last submitted it to them (an empty row, with only
+    the id, if it never did)."""
+    if viewer is holder:
+        return person
+    with engine.connect() as conn:
+        shared = shared_rows(conn, [int(person["id"])], viewer)
+    return shared.get(int(person["id"]), {"id": person["id"]})
