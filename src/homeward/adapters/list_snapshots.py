@@ -93,7 +93,9 @@ def submitted_rows(
     return [_as_row(int(pid), record) for pid, record in conn.execute(query)]
 
 
-def shared_rows(conn: Connection, person_ids: Iterable[int], recipient: Side) -> dict[int, Any]:
+def shared_rows(
+    conn: Connection, person_ids: Iterable[int], recipient: Side
+) -> dict[int, dict[str, Any]]:
     """person id -> the newest snapshot of that person submitted to ``recipient`` (any
     list kind); people never submitted to ``recipient`` are left out."""
     wanted = sorted(set(person_ids))
@@ -109,7 +111,7 @@ def shared_rows(conn: Connection, person_ids: Iterable[int], recipient: Side) ->
         )
         .order_by(exchange_lists.c.submitted_at, exchange_lists.c.id)
     )
-    out: dict[int, Any] = {}
+    out: dict[int, dict[str, Any]] = {}
     for pid, record in conn.execute(query):  # later submissions overwrite earlier ones
         out[int(pid)] = _as_row(int(pid), record)
     return out
