@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["ACTOR_ID", "PERSONAL_KEYS", "is_actor_key", "normalise_key", "personal_data"]
+__all__ = ["ACTOR_ID", "PARTIES", "PERSONAL_KEYS", "is_actor_key", "normalise_key", "personal_data"]
 
 PERSONAL_KEYS = frozenset(
     {
@@ -105,7 +105,8 @@ _ACTOR_KEYS = frozenset(
 )
 ACTOR_ID = re.compile(r"actor-[0-9a-f]{16}")
 """The shape of a pseudonymous actor id in the log."""
-_PARTIES = frozenset({"UA", "RU", "MED"})
+PARTIES = frozenset({"UA", "RU", "MED"})
+"""Party codes: an institution acting, not a person."""
 
 # Dates the schedule itself states (a tranche's day, the terms' dates); any other date
 # could be someone's birth date.
@@ -190,7 +191,7 @@ def personal_data(payload: Mapping[str, Any]) -> str | None:
                 value is None
                 or (isinstance(value, int) and not isinstance(value, bool))
                 or isinstance(value, Mapping | list)
-                or (isinstance(value, str) and (ACTOR_ID.fullmatch(value) or value in _PARTIES))
+                or (isinstance(value, str) and (ACTOR_ID.fullmatch(value) or value in PARTIES))
             ):
                 return (
                     f"payload field {_where(path)!r} holds a username; log an actor only as "

@@ -21,11 +21,20 @@ from typing import Any
 from sqlalchemy import Connection, delete, insert, select
 
 from homeward.adapters.tables_disclosure import outcome_salts
-from homeward.domain.disclosure import exception_seen_by, public_outcome, state_seen_by
+from homeward.domain.disclosure import (
+    DID_NOT_TRAVEL,
+    exception_seen_by,
+    public_outcome,
+    state_seen_by,
+)
 from homeward.domain.handover import HandoverException, HandoverState
 from homeward.domain.values import Side
 from homeward.ledger import commitments
 from homeward.ledger.canonical import canonical_json
+from homeward.ledger.privacy import ACTOR_ID, PARTIES, is_actor_key
+
+STAFF = "staff"
+"""What a party reads where an old entry named a member of staff."""
 
 
 def outcome_commitment(salt: bytes, handover_id: int, outcome: str) -> str:
@@ -86,20 +95,23 @@ def card_seen_by(card: dict[str, Any], viewer: Side) -> dict[str, Any]:
 
 
 def entry_seen_by(entry: dict[str, Any], viewer: Side) -> dict[str, Any]:
-    """A log entry as shown on a page: entries written before outcomes were committed
-    named the exception; to a party such an entry shows the outcome it may see instead.
-    (The entry's bytes, and so its proof, are unchanged: that is the old log's content.)"""
+    """A log entry as shown on a page. Entries written before outcomes were committed
+    named the exception, and before actor ids named staff by username: to a party such an
+    entry shows the outcome it may see and "staff" instead. (The entry's bytes, and so its
+    proof, are unchanged: that is the old log's content.)"""
     payload = entry.get("payload")
-    if (
-        viewer is Side.MEDIATOR
-        or entry.get("kind") != "handover_failed"
-        or not isinstance(payload, dict)
-        or "exception" not in payload
-    ):
+    if viewer is Side.MEDIATOR or not isinstance(payload, dict):
         return entry
-    shown = {k: v for k, v in payload.items() if k != "exception"}
-    try:
-        shown["outcome"] = public_outcome(HandoverException(payload["exception"]))
-    except ValueError:
-        shown["outcome"] = "did_not_travel"
+    shown = {
+        k: STAFF
+        if is_actor_key(k) and isinstance(v, str) and v not in PARTIES and not ACTOR_ID.fullmatch(v)
+        else v
+        for k, v in payload.items()
+    }
+    if entry.get("kind") == "handover_failed" and "exception" in shown:
+        exception = shown.pop("exception")
+        try:
+            shown["outcome"] = public_outcome(HandoverException(exception))
+        except ValueError:
+            shown["outcome"] = DID_NOT_TRAVEL
     return {**entry, "payload": shown}

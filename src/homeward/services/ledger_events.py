@@ -17,10 +17,8 @@ from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.tables_disclosure import actor_keys
 from homeward.adapters.tables_registry import persons
 from homeward.ledger import commitments
-from homeward.ledger.privacy import ACTOR_ID, is_actor_key
+from homeward.ledger.privacy import ACTOR_ID, PARTIES, is_actor_key
 from homeward.services.ledger import append_event, person_commitment
-
-_PARTIES = frozenset({"UA", "RU", "MED"})
 
 
 def canonical_person(conn: Connection, person_id: int) -> bytes:
@@ -85,7 +83,7 @@ class LedgerEventSink:
             elif (
                 is_actor_key(key)
                 and isinstance(value, str)
-                and value not in _PARTIES
+                and value not in PARTIES
                 and not ACTOR_ID.fullmatch(value)
             ):
                 value = self.actor_ref(conn, value)
