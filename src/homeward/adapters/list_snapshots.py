@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, Select, select
 
 from homeward.adapters.tables_exchange import exchange_list_items, exchange_lists
 from homeward.adapters.tables_registry import persons
@@ -115,3 +115,12 @@ def shared_rows(
     for pid, record in conn.execute(query):  # later submissions overwrite earlier ones
         out[int(pid)] = _as_row(int(pid), record)
     return out
+
+
+def shared_with(recipient: Side) -> Select[tuple[int]]:
+    """A subquery: ids of the people some list submitted to ``recipient`` holds."""
+    return (
+        select(exchange_list_items.c.person_id)
+        .join(exchange_lists, exchange_lists.c.id == exchange_list_items.c.list_id)
+        .where(exchange_lists.c.recipient == recipient.value)
+    )

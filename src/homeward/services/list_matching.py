@@ -24,11 +24,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Select, func, or_, select, update
+from sqlalchemy import Engine, func, or_, select, update
 
-from homeward.adapters.list_snapshots import shared_rows, submitted_rows
+from homeward.adapters.list_snapshots import shared_rows, shared_with, submitted_rows
 from homeward.adapters.registry_repo import row_to_record
-from homeward.adapters.tables_exchange import exchange_list_items, exchange_lists, identity_links
+from homeward.adapters.tables_exchange import identity_links
 from homeward.adapters.tables_registry import persons
 from homeward.domain.lists import ListKind
 from homeward.domain.person import PersonRecord
@@ -148,15 +148,6 @@ class ReviewItem:
     held: dict[str, Any]
 
 
-def _shared_with(recipient: Side) -> Select[tuple[int]]:
-    """Ids of the people some list submitted to ``recipient`` holds."""
-    return (
-        select(exchange_list_items.c.person_id)
-        .join(exchange_lists, exchange_lists.c.id == exchange_list_items.c.list_id)
-        .where(exchange_lists.c.recipient == recipient.value)
-    )
-
-
 def review_queue(
     engine: Engine, party: Side | None, limit: int = 50, purpose: str | None = None
 ) -> list[ReviewItem]:
@@ -179,13 +170,13 @@ def review_queue(
             sought_p.c.party == party.value,
             or_(
                 identity_links.c.purpose == "missing",
-                identity_links.c.held_person_id.in_(_shared_with(party)),
+                identity_links.c.held_person_id.in_(shared_with(party)),
             ),
         )
     else:
         query = query.where(
-            identity_links.c.sought_person_id.in_(_shared_with(Side.MEDIATOR)),
-            identity_links.c.held_person_id.in_(_shared_with(Side.MEDIATOR)),
+            identity_links.c.sought_person_id.in_(shared_with(Side.MEDIATOR)),
+            identity_links.c.held_person_id.in_(shared_with(Side.MEDIATOR)),
         )
     if purpose is not None:
         query = query.where(identity_links.c.purpose == purpose)
