@@ -72,3 +72,56 @@ def test_an_erased_person_cannot_be_linked_to_the_log_which_still_verifies(
             select(match_candidates.c.request_id, match_candidates.c.record_id)
         ).one()
     assert tuple(pair) == (f"erased-{first}", rows[1]["record_id"])
+
+
+def test_erasure_blanks_the_person_on_every_submitted_list_and_drops_outcome_salts(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from homeward.adapters.tables_disclosure import outcome_salts
+    from homeward.adapters.tables_exchange import exchange_list_items, handovers
+    from homeward.domain.handover import HandoverException
+    from homeward.domain.lists import ListKind
+    from homeward.services.disclosure import open_outcome
+    from homeward.services.lists import submit_registry
+    from homeward.services.rebalance import record_exception
+
+    rows = person_rows("RUH", 2, seed=12, military_share=1.0)
+    import_rows(engine, tmp_path, Side.RU, RegistryKind.HOLDINGS, rows)
+    ua_rows = person_rows("UAH", 1, seed=13, military_share=1.0)
+    import_rows(engine, tmp_path, Side.UA, RegistryKind.HOLDINGS, ua_rows)
+    events = LedgerEventSink()
+    submit_registry(engine, events, Side.RU, ListKind.HOLDINGS_ACK)
+    with engine.connect() as conn:
+        first = (
+            conn.execute(select(persons.c.id).where(persons.c.party == "RU").order_by(persons.c.id))
+            .scalars()
+            .first()
+        )
+        counterpart = conn.execute(select(persons.c.id).where(persons.c.party == "UA")).scalar()
+    assert first is not None
+    assert counterpart is not None
+    agreement = create_agreement("test", {"total_per_side": 1}, engine, events)
+    for party in Side:
+        sign_agreement(agreement, party, engine, events)
+    people = {Side.RU: [(first, Category.MILITARY)], Side.UA: [(counterpart, Category.MILITARY)]}
+    save_plan(agreement, [PlannedTranche(1, dt.date(2025, 5, 23), "x", people)], [], engine, events)
+    with engine.connect() as conn:
+        failing = conn.execute(
+            select(handovers.c.id).where(handovers.c.person_id == first)
+        ).scalar()
+    assert failing is not None
+    record_exception(failing, HandoverException.REFUSES_REPATRIATION, engine, events, actor="v")
+    with engine.connect() as conn:
+        assert open_outcome(conn, failing) is not None
+        before = list(conn.execute(select(exchange_list_items.c.record)).scalars())
+    assert sum(rows[0]["surname"] in r for r in before) == 2  # to RU's other side and MED
+
+    erase_person(first, engine, events, actor="admin")
+
+    with engine.connect() as conn:
+        after = list(conn.execute(select(exchange_list_items.c.record)).scalars())
+        assert conn.execute(select(outcome_salts)).first() is None
+    assert not any(rows[0]["surname"] in r for r in after)
+    assert sum(ERASED in r for r in after) == 2

@@ -51,6 +51,8 @@ def test_a_reviewer_decides_a_doubtful_link_once(engine: Engine, tmp_path: Path)
         RegistryKind.HOLDINGS,
         person_rows("RUH", 2, seed=4, locale="ru_RU"),
     )
+    submit_registry(engine, events, Side.UA, ListKind.SOUGHT)
+    submit_registry(engine, events, Side.RU, ListKind.HOLDINGS_ACK)
     sought = registry_ids(engine, Side.UA, RegistryKind.SOUGHT)
     held = registry_ids(engine, Side.RU, RegistryKind.HOLDINGS)
     record_links([IdentityLink(sought[0], held[0], 0.6, "review", {})], engine, events)

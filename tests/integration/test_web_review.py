@@ -13,10 +13,12 @@ from sqlalchemy import Engine, select
 
 from homeward.adapters.tables_exchange import identity_links
 from homeward.adapters.tables_registry import persons
+from homeward.domain.lists import ListKind
 from homeward.domain.person import PersonRecord
 from homeward.domain.values import PartialDate, RegistryKind, Sex, Side
 from homeward.services.events import MemoryEventSink
 from homeward.services.exchange import IdentityLink, record_links
+from homeward.services.lists import submit_registry
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.web.testing import bearer, log_in, make_app
 
@@ -57,6 +59,9 @@ def _load(engine: Engine, tmp: Path) -> None:
             writer.writeheader()
             writer.writerows(rows)
         import_person_file(ImportPersonFile(party, kind, path), engine)
+        # Only what a party submitted is seen outside it, so every registry is submitted.
+        list_kind = ListKind.SOUGHT if kind is RegistryKind.SOUGHT else ListKind.HOLDINGS_ACK
+        submit_registry(engine, MemoryEventSink(), party, list_kind)
 
 
 def _link_ids(engine: Engine) -> dict[str, int]:

@@ -32,6 +32,9 @@ exchange_list_items = Table(
     metadata,
     Column("list_id", Integer, ForeignKey("exchange_lists.id"), primary_key=True),
     Column("person_id", Integer, ForeignKey("persons.id"), primary_key=True),
+    # The person's row as it was submitted (JSON): the other side and the mediator read
+    # this snapshot, never the party's live registry (blanked when the person is erased).
+    Column("record", Text),
 )
 
 identity_links = Table(

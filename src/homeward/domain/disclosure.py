@@ -55,3 +55,20 @@ def state_seen_by(state: HandoverState, exception: HandoverException | None, vie
     if state is HandoverState.FAILED and exception_seen_by(exception, viewer) is None:
         return DID_NOT_TRAVEL
     return state.value
+
+
+def outcome_seen_by(exception: HandoverException, viewer: Side) -> str:
+    """The word ``viewer`` may see for why a handover failed.
+
+    >>> outcome_seen_by(HandoverException.UNFIT_TO_TRAVEL, Side.RU)
+    'did_not_travel'
+    >>> outcome_seen_by(HandoverException.NOT_FOUND, Side.RU)
+    'not_found'
+    """
+    seen = exception_seen_by(exception, viewer)
+    return DID_NOT_TRAVEL if seen is None else seen.value
+
+
+def public_outcome(exception: HandoverException) -> str:
+    """The outcome as anyone but the mediator sees it: what the co-signed log may say."""
+    return outcome_seen_by(exception, Side.UA)

@@ -11,33 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from homeward.ledger.canonical import CanonicalError, canonical_json, parse_canonical
+from homeward.ledger.privacy import PERSONAL_KEYS, personal_data
 
-__all__ = ["EventError", "check_leaf", "make_leaf"]
+__all__ = ["PERSONAL_KEYS", "EventError", "check_leaf", "make_leaf"]
 
-PERSONAL_KEYS = (
-    "address",
-    "birth_date",
-    "date_of_birth",
-    "document_number",
-    "email",
-    "first_name",
-    "given_name",
-    "last_name",
-    "passport",
-    "patronymic",
-    "phone",
-    "place_of_birth",
-    # a registry's own identifiers name a person as surely as a name does
-    "record_id",
-    "request_id",
-    "kept_record_id",
-    "merged_record_id",
-    "service_number",
-    "surname",
-)
-"""Object keys refused anywhere in a payload: people enter the log as commitments only."""
-# Inside a JSON string every quote is escaped, so `{"key":` or `,"key":` is always a key.
-_PERSONAL = re.compile(rb'[{,]"(' + "|".join(PERSONAL_KEYS).encode() + rb')":')
 _KIND = re.compile(r"[a-z][a-z0-9_.]{0,63}")
 _FIELDS = {"at", "kind", "payload", "v"}
 
@@ -55,12 +32,11 @@ def make_leaf(kind: str, payload: Mapping[str, Any], at: str) -> bytes:
         leaf = canonical_json({"at": at, "kind": kind, "payload": dict(payload), "v": 1})
     except CanonicalError as exc:
         raise EventError(f"event {kind}: {exc}".replace("$.payload", "payload")) from exc
-    found = _PERSONAL.search(leaf)
-    if found:
-        field = found.group(1).decode()
+    problem = personal_data(payload)
+    if problem is not None:
         raise EventError(
-            f"event {kind}: payload field {field!r} is personal data; log a person only as "
-            "person_commitment(...)"
+            f"event {kind}: {problem}; log a person only as person_commitment(...) and staff "
+            "only as actor ids"
         )
     return leaf
 

@@ -53,7 +53,9 @@ EXCEPTION_PLAN: dict[int, list[tuple[Side, Step, HandoverException]]] = {
         (Side.UA, Step.CHECK_IN, HandoverException.NOT_FOUND),
     ],
     2: [
-        (Side.RU, Step.CONFIRM_IDENTITY, HandoverException.UNFIT_TO_TRAVEL),
+        # The medical check is part of the interview: in the log an unfit-to-travel ends
+        # at the same step as a refusal, so the step does not single a refusal out.
+        (Side.RU, Step.CONFIRM_FREE_WILL, HandoverException.UNFIT_TO_TRAVEL),
         (Side.UA, Step.CONFIRM_IDENTITY, HandoverException.IDENTITY_MISMATCH),
     ],
     3: [

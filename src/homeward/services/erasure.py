@@ -1,4 +1,5 @@
-"""Erase a person: their registry data, the mediator's notes on them, their commitment key.
+"""Erase a person: their registry data (and its snapshots on submitted lists), the
+mediator's notes on them and the salts of its outcome commitments, their commitment key.
 
 The log keeps its entries (so every checkpoint still verifies), but with the key gone the
 commitment that stood for the person can no longer be recomputed or linked to anyone. The
@@ -12,7 +13,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, delete, select, update
 
-from homeward.adapters.tables_exchange import handovers, interview_notes
+from homeward.adapters.list_snapshots import snapshot_of
+from homeward.adapters.tables_disclosure import outcome_salts
+from homeward.adapters.tables_exchange import exchange_list_items, handovers, interview_notes
 from homeward.adapters.tables_matching import match_candidates, record_merges
 from homeward.adapters.tables_registry import persons
 from homeward.domain.person import PERSON_FIELDS
@@ -62,7 +65,15 @@ def erase_person(person_id: int, engine: Engine, events: EventSink, *, actor: st
                 **blank,
             )
         )
+        # The lists they were submitted on keep the erased shell, not the row as it was.
+        shell = conn.execute(select(persons).where(persons.c.id == person_id)).one()
+        conn.execute(
+            update(exchange_list_items)
+            .where(exchange_list_items.c.person_id == person_id)
+            .values(record=snapshot_of(shell))
+        )
         their_handovers = select(handovers.c.id).where(handovers.c.person_id == person_id)
+        conn.execute(delete(outcome_salts).where(outcome_salts.c.handover_id.in_(their_handovers)))
         notes = conn.execute(
             delete(interview_notes).where(interview_notes.c.handover_id.in_(their_handovers))
         ).rowcount

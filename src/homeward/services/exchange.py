@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from homeward.adapters.db import inserted_id
+from homeward.adapters.list_snapshots import snapshot_rows
 from homeward.adapters.tables_exchange import (
     agreement_signatures,
     agreements,
@@ -89,8 +90,11 @@ def submit_list(command: SubmitList, engine: Engine, events: EventSink) -> Submi
             )
         )
         if ids:
+            # The rows as they stand now: what the other side and the mediator will read.
+            snapshots = snapshot_rows(conn, ids)
             conn.execute(
-                insert(exchange_list_items), [{"list_id": list_id, "person_id": i} for i in ids]
+                insert(exchange_list_items),
+                [{"list_id": list_id, "person_id": i, "record": snapshots[i]} for i in ids],
             )
         events.append(
             conn,

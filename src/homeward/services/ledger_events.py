@@ -1,15 +1,23 @@
-"""The EventSink that writes to the co-signed log, with people as commitments."""
+"""The EventSink that writes to the co-signed log, with people as commitments and staff as
+pseudonymous actor ids."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import hmac
 import json
 import re
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from homeward.adapters.registry_repo import row_to_record
+from homeward.adapters.tables_disclosure import actor_keys
 from homeward.adapters.tables_registry import persons
+from homeward.ledger import commitments
+from homeward.ledger.privacy import ACTOR_ID, PARTIES, is_actor_key
 from homeward.services.ledger import append_event, person_commitment
 
 
@@ -21,6 +29,34 @@ def canonical_person(conn: Connection, person_id: int) -> bytes:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+def actor_key(conn: Connection) -> bytes:
+    """The workspace's key for actor ids, made once (random, never in the log or export)."""
+    key = conn.execute(select(actor_keys.c.hmac_key).where(actor_keys.c.id == 1)).scalar()
+    if key is not None:
+        return bytes(key)
+    fresh = commitments.new_key()
+    try:
+        with conn.begin_nested():  # two first events at once: the loser reads the winner's
+            conn.execute(
+                insert(actor_keys).values(id=1, hmac_key=fresh, created_at=dt.datetime.now(dt.UTC))
+            )
+    except IntegrityError:
+        return bytes(conn.execute(select(actor_keys.c.hmac_key)).scalar_one())
+    return fresh
+
+
+def actor_id(key: bytes, username: str) -> str:
+    """The pseudonymous id of a member of staff: ``actor-`` and 16 hex digits of an HMAC
+    of the username (case-folded). The mediator, holding the key, can say who it was; no
+    one else can.
+
+    >>> actor_id(bytes(32), "UA.Officer") == actor_id(bytes(32), "ua.officer")
+    True
+    """
+    digest = hmac.new(key, username.strip().casefold().encode(), hashlib.sha256).hexdigest()
+    return f"actor-{digest[:16]}"
+
+
 class LedgerEventSink:
     """Appends each event as one leaf of the workspace's Merkle log."""
 
@@ -29,7 +65,30 @@ class LedgerEventSink:
 
     def append(self, conn: Connection, kind: str, payload: dict[str, Any]) -> int:
         # Domain events are named in CamelCase (PersonReleased); log entries in snake_case.
-        return append_event(conn, re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower(), payload)
+        name = re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
+        return append_event(conn, name, self._pseudonymous(conn, payload))
+
+    def actor_ref(self, conn: Connection, actor: str) -> str:
+        """The actor id that stands for ``actor`` (a username) in the log. The key is read
+        each time, not cached: the transaction that made it may yet roll back."""
+        return actor_id(actor_key(conn), actor)
+
+    def _pseudonymous(self, conn: Connection, payload: dict[str, Any]) -> dict[str, Any]:
+        """``payload`` with every username under a ``by``-style key replaced by its actor
+        id: services name who acted; the log never does."""
+        out: dict[str, Any] = {}
+        for key, value in payload.items():
+            if isinstance(value, dict):
+                value = self._pseudonymous(conn, value)
+            elif (
+                is_actor_key(key)
+                and isinstance(value, str)
+                and value not in PARTIES
+                and not ACTOR_ID.fullmatch(value)
+            ):
+                value = self.actor_ref(conn, value)
+            out[key] = value
+        return out
 
     def person_ref(self, conn: Connection, person_id: int) -> str:
         # The commitment key is fixed once made; caching saves a query per event. A cached

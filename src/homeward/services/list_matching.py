@@ -24,13 +24,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, or_, select, update
 
+from homeward.adapters.list_snapshots import shared_rows, shared_with, submitted_rows
 from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.tables_exchange import identity_links
 from homeward.adapters.tables_registry import persons
+from homeward.domain.lists import ListKind
 from homeward.domain.person import PersonRecord
-from homeward.domain.values import BELLIGERENTS, RegistryKind, Side
+from homeward.domain.values import BELLIGERENTS, Side
 from homeward.matching.decide import Decision
 from homeward.matching.engine import match_records
 from homeward.services.events import EventSink
@@ -72,12 +74,12 @@ def link_lists(
     return links
 
 
-def _registry(engine: Engine, party: Side, kind: RegistryKind) -> list[tuple[int, PersonRecord]]:
+def _submitted(engine: Engine, party: Side, kind: ListKind) -> list[tuple[int, PersonRecord]]:
+    """The newest list ``party`` submitted to the mediator, as it was submitted: matching
+    never reads a party's live registry, so nothing a party did not submit reaches a link."""
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(persons).where(persons.c.party == party.value, persons.c.kind == kind.value)
-        )
-        return [(int(r.id), row_to_record(r)) for r in rows]
+        rows = submitted_rows(conn, party, kind, Side.MEDIATOR)
+    return [(int(r["id"]), row_to_record(r)) for r in rows]
 
 
 def _from_source(
@@ -89,9 +91,10 @@ def _from_source(
 def run_matching(
     engine: Engine, events: EventSink, model_path: Path | None = None
 ) -> dict[str, int]:
-    """Match each side's sought registry against the other side's holdings, and its family
-    claims against its own missing reports, with the workspace's model; pairs already
-    linked are left as they are. Returns new links per side (both purposes)."""
+    """Match each side's sought list against the other side's acknowledged holdings, and
+    its family claims against its own missing reports, with the workspace's model; pairs
+    already linked are left as they are. Reads the newest lists each side submitted to the
+    mediator, as submitted. Returns new links per side (both purposes)."""
     with engine.connect() as conn:
         known = {
             (a, b)
@@ -101,9 +104,9 @@ def run_matching(
         }
     out = {}
     for side in BELLIGERENTS:
-        sought = _registry(engine, side, RegistryKind.SOUGHT)
+        sought = _submitted(engine, side, ListKind.SOUGHT)
         targets = {
-            "holdings": _registry(engine, side.other, RegistryKind.HOLDINGS),
+            "holdings": _submitted(engine, side.other, ListKind.HOLDINGS_ACK),
             "missing": _from_source(sought, "missing_report"),
         }
         requests = {"holdings": sought, "missing": _from_source(sought, "family_claim")}
@@ -149,7 +152,11 @@ def review_queue(
     engine: Engine, party: Side | None, limit: int = 50, purpose: str | None = None
 ) -> list[ReviewItem]:
     """Links waiting for a person's decision; a party sees those about its sought people.
-    ``purpose`` keeps only holdings or only missing links."""
+    ``purpose`` keeps only holdings or only missing links.
+
+    A party sees its own rows as they are and the other side's as submitted to it; the
+    mediator (``party`` None) sees both rows as submitted to it. A link to someone never
+    submitted to the reader is not shown at all."""
     sought_p = persons.alias("sought_p")
     query = (
         select(identity_links)
@@ -159,16 +166,37 @@ def review_queue(
         .limit(limit)
     )
     if party is not None:
-        query = query.where(sought_p.c.party == party.value)
+        query = query.where(
+            sought_p.c.party == party.value,
+            or_(
+                identity_links.c.purpose == "missing",
+                identity_links.c.held_person_id.in_(shared_with(party)),
+            ),
+        )
+    else:
+        query = query.where(
+            identity_links.c.sought_person_id.in_(shared_with(Side.MEDIATOR)),
+            identity_links.c.held_person_id.in_(shared_with(Side.MEDIATOR)),
+        )
     if purpose is not None:
         query = query.where(identity_links.c.purpose == purpose)
     with engine.connect() as conn:
         links = conn.execute(query).all()
+        if party is None:
+            ids = [i for link in links for i in (link.sought_person_id, link.held_person_id)]
+            seen = shared_rows(conn, ids, Side.MEDIATOR)
+        else:
+            own = [link.sought_person_id for link in links]
+            own += [link.held_person_id for link in links if link.purpose == "missing"]
+            theirs = [link.held_person_id for link in links if link.purpose != "missing"]
+            seen = shared_rows(conn, theirs, party)
+    if party is not None:
+        seen.update({r["id"]: r for r in person_rows(engine, own)})
     items = []
     for link in links:
-        rows = {
-            r["id"]: r for r in person_rows(engine, [link.sought_person_id, link.held_person_id])
-        }
+        if link.sought_person_id not in seen or link.held_person_id not in seen:
+            continue
+        rows = {pid: seen[pid] for pid in (link.sought_person_id, link.held_person_id)}
         items.append(
             ReviewItem(
                 int(link.id),

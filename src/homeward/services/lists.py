@@ -11,12 +11,13 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from homeward.adapters.list_snapshots import shared_rows, submitted_rows
 from homeward.adapters.tables_exchange import exchange_list_items, exchange_lists
 from homeward.adapters.tables_registry import persons
-from homeward.domain.lists import ListKind
+from homeward.domain.lists import ListKind, diff_lists
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.events import EventSink
-from homeward.services.exchange import SubmitList, latest_list, list_versions_diff, submit_list
+from homeward.services.exchange import SubmitList, latest_list, submit_list
 
 LIST_FROM_REGISTRY = {
     ListKind.SOUGHT: RegistryKind.SOUGHT,
@@ -121,9 +122,37 @@ def person_rows(engine: Engine, ids: list[int]) -> list[dict[str, Any]]:
 def list_difference(
     engine: Engine, party: Side, kind: ListKind, recipient: Side, old: int, new: int
 ) -> dict[str, list[dict[str, Any]]]:
-    """The people version ``new`` adds and removes against ``old`` (200 of each at most)."""
-    diff = list_versions_diff(engine, party, kind, recipient, old, new)
+    """The people version ``new`` adds and removes against ``old``, and those on both whose
+    row changed (200 of each at most), read from the two versions as submitted: the party's
+    registry today is never shown."""
+    with engine.connect() as conn:
+        before = {r["id"]: r for r in submitted_rows(conn, party, kind, recipient, old)}
+        after = {r["id"]: r for r in submitted_rows(conn, party, kind, recipient, new)}
+    diff = diff_lists(before, after)
+
+    def by_surname(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(rows, key=lambda r: (r["surname"] or "", r["id"]))[:200]
+
+    changed = [
+        after[i]
+        for i in sorted(set(before) & set(after))
+        if before[i]["content_hash"] != after[i]["content_hash"]
+    ]
     return {
-        "added": person_rows(engine, sorted(diff.added)[:200]),
-        "removed": person_rows(engine, sorted(diff.removed)[:200]),
+        "added": by_surname([after[i] for i in diff.added]),
+        "removed": by_surname([before[i] for i in diff.removed]),
+        "changed": by_surname(changed),
     }
+
+
+def person_seen_by(
+    engine: Engine, person: dict[str, Any], holder: Side, viewer: Side
+) -> dict[str, Any]:
+    """A person's row as ``viewer`` may see it: the holder sees its registry as it is;
+    anyone else the row as the holder last submitted it to them (an empty row, with only
+    the id, if it never did)."""
+    if viewer is holder:
+        return person
+    with engine.connect() as conn:
+        shared = shared_rows(conn, [int(person["id"])], viewer)
+    return shared.get(int(person["id"]), {"id": person["id"]})

@@ -22,6 +22,7 @@ from homeward.adapters.tables_exchange import (
     tranches,
 )
 from homeward.domain.handover import HandoverException, HandoverState, InvalidTransition
+from homeward.services.disclosure import committed_outcome
 from homeward.services.events import EventSink
 from homeward.services.handover import _load, _store, free_code
 
@@ -87,7 +88,8 @@ def record_exception(
                 "person": events.person_ref(conn, handover.person_id),
                 "from": handover.from_side.value,
                 "category": handover.category.value,
-                "exception": exception.value,
+                # "did_not_travel" for the mediator's findings, and a sealed commitment
+                **committed_outcome(conn, handover_id, exception),
                 "by": actor,
             },
         )

@@ -1,7 +1,9 @@
 """Figures of an exchange: per day and category, totals, exceptions, recovered vs sought.
 
-``exchange_summary`` is for the parties and the mediator (it names handovers and record
-ids); ``public_bulletin`` is aggregates only, with small counts suppressed.
+``exchange_summary`` is the mediator's (it names handovers and record ids, and why each
+person did not travel); ``summary_seen_by`` is what a party may see of it (the mediator's
+findings read "did_not_travel"); ``public_bulletin`` is aggregates only, from the parties'
+view, with small counts suppressed.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from homeward.adapters.tables_exchange import (
     tranches,
 )
 from homeward.adapters.tables_registry import persons
-from homeward.domain.handover import HandoverState
-from homeward.domain.values import BELLIGERENTS, Category
+from homeward.domain.disclosure import DID_NOT_TRAVEL, outcome_seen_by
+from homeward.domain.handover import HandoverException, HandoverState
+from homeward.domain.values import BELLIGERENTS, Category, Side
 
 DONE = (HandoverState.RELEASED.value, HandoverState.RECEIVED.value)
 SUPPRESS_BELOW = 5
@@ -140,12 +143,41 @@ def sought_recovered(engine: Engine) -> dict[str, dict[str, int]]:
     return out
 
 
+def summary_seen_by(summary: dict[str, Any], viewer: Side) -> dict[str, Any]:
+    """The summary as ``viewer`` may see it: to a party every mediator's finding and every
+    hold-back reads "did_not_travel", so a refusal cannot be told from the others."""
+    if viewer is Side.MEDIATOR:
+        return summary
+
+    def seen(e: dict[str, Any]) -> dict[str, Any]:
+        if e["resolution"] == "withdrawn":
+            return {**e, "exception": DID_NOT_TRAVEL}
+        return {**e, "exception": outcome_seen_by(HandoverException(e["exception"]), viewer)}
+
+    return {**summary, "exceptions": [seen(e) for e in summary["exceptions"]]}
+
+
+def _did_not_travel(summary: dict[str, Any]) -> dict[str, dict[str, int | str]]:
+    """Per side, how many did not travel and why, as a party may see it; every count is
+    suppressed under 5 and no total is given, so no suppressed count can be worked out
+    by subtraction (and the mediator's findings are one count, never split)."""
+    counts: dict[str, dict[str, int]] = {s.value: {} for s in BELLIGERENTS}
+    for e in summary_seen_by(summary, Side.UA)["exceptions"]:
+        by_side = counts.setdefault(e["side"], {})
+        by_side[e["exception"]] = by_side.get(e["exception"], 0) + 1
+    return {
+        side: {outcome: _suppress(n) for outcome, n in sorted(by.items())}
+        for side, by in counts.items()
+    }
+
+
 def _suppress(value: int) -> int | str:
     return f"<{SUPPRESS_BELOW}" if 0 < value < SUPPRESS_BELOW else value
 
 
 def public_bulletin(summary: dict[str, Any]) -> dict[str, Any]:
-    """Aggregates only, from a summary: no record ids, no handover ids, small counts hidden."""
+    """Aggregates only, from a summary: no record ids, no handover ids, small counts hidden,
+    and why people did not travel only as a party may see it."""
     return {
         "exchange": summary["agreement"]["name"],
         "days": [
@@ -163,4 +195,5 @@ def public_bulletin(summary: dict[str, Any]) -> dict[str, Any]:
             side: {k: _suppress(v) for k, v in counts.items()}
             for side, counts in summary["totals"].items()
         },
+        "did_not_travel": _did_not_travel(summary),
     }

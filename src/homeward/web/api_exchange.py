@@ -23,6 +23,7 @@ from homeward.services.access import (
     authorize,
 )
 from homeward.services.console import handover_brief, handover_card, involved_party
+from homeward.services.disclosure import card_seen_by
 from homeward.services.handover import Step, advance, find_by_code
 from homeward.services.list_matching import Verdict, link_party, review_link, review_queue
 from homeward.services.lists import list_drafts, list_versions, submit_registry
@@ -220,6 +221,7 @@ async def _handover(request: Request, principal: Principal, handover_id: int) ->
         Action.READ,
         Resource(ResourceKind.HANDOVER, involved_party(principal, card), str(handover_id)),
     )
+    card = card_seen_by(card, principal.party)  # a party reads "did not travel", no reason
     return HandoverOut(
         id=card["id"],
         state=card["state"],

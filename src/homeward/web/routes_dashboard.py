@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from homeward.services.access import Action, Principal, ResourceKind
-from homeward.services.reports import exchange_summary, sought_recovered
+from homeward.services.reports import exchange_summary, sought_recovered, summary_seen_by
 from homeward.web.charts import bar_chart, line_chart, progress_bars
 from homeward.web.context import gettext_for, render, web
 from homeward.web.queries import latest_agreement_id
@@ -29,9 +29,10 @@ def dashboard_data(engine: Engine, principal: Principal) -> dict[str, Any]:
     exceptions = []
     if summary is not None:
         # Exceptions name record ids: the mediator sees all, a party its own side's only.
+        # and a party reads the mediator's findings as "did not travel".
         exceptions = [
             e
-            for e in summary["exceptions"]
+            for e in summary_seen_by(summary, principal.party)["exceptions"]
             if principal.role.is_mediator or e["side"] == principal.party.value
         ]
     return {"summary": summary, "recovered": recovered, "exceptions": exceptions}

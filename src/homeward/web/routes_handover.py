@@ -25,7 +25,9 @@ from homeward.services.access import (
     Role,
 )
 from homeward.services.console import handover_card, involved_party, next_codes
+from homeward.services.disclosure import card_seen_by
 from homeward.services.handover import Step, advance, find_by_code
+from homeward.services.lists import person_seen_by
 from homeward.services.rebalance import (
     CannotRebalance,
     Proposal,
@@ -64,6 +66,14 @@ async def _card(request: Request, principal: Principal, handover_id: int) -> dic
     )
     if principal.role not in (Role.MEDIATOR_VERIFIER, Role.MEDIATOR_COORDINATOR):
         card["interview"] = None  # the interview's outcome is the mediator's alone
+    card = card_seen_by(card, principal.party)  # a party reads "did not travel", no reason
+    card["person"] = await run_in_threadpool(  # others read the row as the holder submitted it
+        person_seen_by,
+        web(request).engine,
+        card["person"],
+        Side(card["from_party"]),
+        principal.party,
+    )
     card["next_step"] = NEXT_STEP.get(card["state"])
     return card
 

@@ -17,6 +17,7 @@ from homeward.domain.values import Side
 from homeward.ledger.keys import KeyFileError, verifier_keys
 from homeward.ledger.note import VerifierKey
 from homeward.services.access import Action, Principal, ResourceKind
+from homeward.services.disclosure import entry_seen_by
 from homeward.services.ledger import LedgerError, audit, leaf_payload, prove
 from homeward.services.signing import checkpoint_and_cosign, ensure_keys, load_signers, signer_name
 from homeward.settings import Settings
@@ -93,6 +94,8 @@ async def ledger_entry(
                 return payload, None, str(exc)
 
     payload, bundle, problem = await run_in_threadpool(load)
+    if payload is not None:
+        payload = entry_seen_by(payload, _p.party)
     return render(
         request,
         "_ledger_entry.html",
