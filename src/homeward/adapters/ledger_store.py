@@ -208,11 +208,35 @@ class LedgerStore:
         query = select(ledger_checkpoints).order_by(ledger_checkpoints.c.size.desc()).limit(1)
         return self._checkpoint(self.conn.execute(query).first())
 
-    def checkpoint_covering(self, index: int) -> StoredCheckpoint | None:
-        """The latest checkpoint whose tree contains leaf ``index``."""
+    def latest_published(self) -> StoredCheckpoint | None:
         query = (
             select(ledger_checkpoints)
-            .where(ledger_checkpoints.c.size > index)
+            .where(ledger_checkpoints.c.published_at.is_not(None))
+            .order_by(ledger_checkpoints.c.size.desc())
+            .limit(1)
+        )
+        return self._checkpoint(self.conn.execute(query).first())
+
+    def published_at(self, size: int) -> datetime | None:
+        query = select(ledger_checkpoints.c.published_at).where(ledger_checkpoints.c.size == size)
+        value: datetime | None = self.conn.execute(query).scalar_one_or_none()
+        return value
+
+    def mark_published(self, size: int, at: datetime) -> None:
+        self.conn.execute(
+            update(ledger_checkpoints)
+            .where(ledger_checkpoints.c.size == size, ledger_checkpoints.c.published_at.is_(None))
+            .values(published_at=at)
+        )
+
+    def checkpoint_covering(self, index: int) -> StoredCheckpoint | None:
+        """The latest published checkpoint whose tree contains leaf ``index``."""
+        query = (
+            select(ledger_checkpoints)
+            .where(
+                ledger_checkpoints.c.size > index,
+                ledger_checkpoints.c.published_at.is_not(None),
+            )
             .order_by(ledger_checkpoints.c.size.desc())
             .limit(1)
         )

@@ -94,7 +94,14 @@ def _load_keys(folder: Path) -> list[VerifierKey]:
     return [_parse_key(_read_small(p, f"{KEYS}/{p.name}"), f"{KEYS}/{p.name}") for p in files]
 
 
-def _open_checkpoint(note: bytes | str, keys: Sequence[VerifierKey], label: str) -> Verified:
+def _open_checkpoint(
+    note: bytes | str,
+    keys: Sequence[VerifierKey],
+    label: str,
+    require: Sequence[str] | None = None,
+) -> Verified:
+    """Verify ``note`` under ``keys`` only (signatures by other keys are ignored); every
+    name in ``require`` (default: every key's name) must have a valid signature."""
     if not any(k.sig_type == ED25519 for k in keys):
         raise VerificationError(f"{KEYS}: no log (Ed25519, type 0x01) key among the signers")
     try:
@@ -102,18 +109,36 @@ def _open_checkpoint(note: bytes | str, keys: Sequence[VerifierKey], label: str)
         checkpoint = Checkpoint.parse(opened.text)
     except (NoteError, CheckpointError) as exc:
         raise VerificationError(f"{label}: {exc}") from exc
-    signed = {(s.name, s.key_id) for s in opened.verified}
-    for key in keys:
-        if (key.name, key.key_id) not in signed:
-            raise VerificationError(f"{label}: no signature by {key.name} (key {key.key_id.hex()})")
+    signed = {s.name for s in opened.verified}
+    if require is None:
+        for key in keys:
+            if key.name not in signed:
+                raise VerificationError(
+                    f"{label}: no signature by {key.name} (key {key.key_id.hex()})"
+                )
+    else:
+        missing = [name for name in dict.fromkeys(require) if name not in signed]
+        if missing:
+            trusted = ", ".join(sorted({k.name for k in keys}))
+            raise VerificationError(
+                f"{label}: no valid signature by required signer(s) {', '.join(missing)} "
+                f"under the keys trusted ({trusted})"
+            )
     return Verified(checkpoint, tuple(s.name for s in opened.verified))
 
 
-def verify_export(folder: Path, trusted: Sequence[VerifierKey] | None = None) -> Verified:
-    """Check signatures by every key (``trusted``, else those in ``keys/``), then recompute
-    the root of ``entries.jsonl`` and compare it with the checkpoint."""
+def verify_export(
+    folder: Path,
+    trusted: Sequence[VerifierKey] | None = None,
+    require: Sequence[str] | None = None,
+) -> Verified:
+    """Check the checkpoint's signatures under ``trusted`` (else the keys in ``keys/``):
+    each name in ``require`` (default: every key) must have signed. Then recompute the root
+    of ``entries.jsonl`` and compare it with the checkpoint."""
     keys = list(trusted) if trusted is not None else _load_keys(folder / KEYS)
-    result = _open_checkpoint(_read_small(folder / CHECKPOINT, CHECKPOINT), keys, CHECKPOINT)
+    result = _open_checkpoint(
+        _read_small(folder / CHECKPOINT, CHECKPOINT), keys, CHECKPOINT, require
+    )
     size = result.checkpoint.size
     tree = CompactRange()
     try:
@@ -184,7 +209,11 @@ def _field(bundle: dict[str, Any], name: str, kind: type) -> Any:
     return value
 
 
-def verify_proof_bundle(data: bytes, trusted: Sequence[VerifierKey] | None = None) -> Verified:
+def verify_proof_bundle(
+    data: bytes,
+    trusted: Sequence[VerifierKey] | None = None,
+    require: Sequence[str] | None = None,
+) -> Verified:
     """Verify a bundle from ``prove``: signatures, then the entry's inclusion proof."""
     try:
         bundle = json.loads(data.decode("utf-8"))
@@ -210,7 +239,7 @@ def verify_proof_bundle(data: bytes, trusted: Sequence[VerifierKey] | None = Non
             keys.append(_parse_key(text, f"proof bundle: key {i}"))
     else:
         keys = list(trusted)
-    result = _open_checkpoint(note, keys, "proof bundle: checkpoint")
+    result = _open_checkpoint(note, keys, "proof bundle: checkpoint", require)
     if size != result.checkpoint.size:
         raise VerificationError(
             f"proof bundle: tree size {size} is not the checkpoint size {result.checkpoint.size}"
