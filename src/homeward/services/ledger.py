@@ -1,6 +1,7 @@
 """Ledger use cases: append events, commit to people, checkpoint, store the witnesses'
 cosignatures and publish, export, prove, erase. Each takes a SQLAlchemy ``Connection``
-inside the caller's transaction, so a feature can log its event atomically with its own writes (``with engine.begin() as conn``).
+inside the caller's transaction, so a feature can log its event atomically with its own
+writes (``with engine.begin() as conn``).
 
 >>> # with engine.begin() as conn:
 >>> #     index = append_event(conn, "tranche_planned", {"tranche": 1, "size": 390})
