@@ -64,8 +64,8 @@ def subproof(m: int, leaves: list[bytes], complete: bool) -> list[bytes]:
         return [] if complete else [mth(leaves)]
     k = split_point(n)
     if m <= k:
-        return subproof(m, leaves[:k], complete) + [mth(leaves[k:])]
-    return subproof(m - k, leaves[k:], False) + [mth(leaves[:k])]
+        return [*subproof(m, leaves[:k], complete), mth(leaves[k:])]
+    return [*subproof(m - k, leaves[k:], False), mth(leaves[:k])]
 
 
 def consistency(m: int, leaves: list[bytes]) -> list[bytes]:
@@ -136,7 +136,8 @@ def verify_cosignature(vkey: str, body: str, line: str) -> int:
     assert raw[0] == 0x04, "cosigner init must print a cosignature/v1 (type 0x04) key"
     public = raw[1:]
     assert hashlib.sha256(name.encode() + b"\n\x04" + public).digest()[:4].hex() == hex_id
-    assert line.startswith(f"\u2014 {name} ") and line.endswith("\n")
+    assert line.startswith(f"\u2014 {name} ")
+    assert line.endswith("\n")
     blob = base64.b64decode(line[len(f"\u2014 {name} ") : -1])
     assert blob[:4].hex() == hex_id
     assert len(blob) == 4 + 8 + 64
@@ -185,8 +186,17 @@ def witness(tmp_path: Path) -> Iterator[Witness]:
     )
     assert trusted.returncode == 0, trusted.stderr
     server = subprocess.Popen(
-        [*HOMEWARD, "cosigner", "serve", "--dir", str(folder)]
-        + ["--host", "127.0.0.1", "--port", "0"],
+        [
+            *HOMEWARD,
+            "cosigner",
+            "serve",
+            "--dir",
+            str(folder),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+        ],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "HOMEWARD_COSIGNER_PASSPHRASE": PASSPHRASE, "PYTHONUNBUFFERED": "1"},
@@ -255,7 +265,7 @@ def test_each_add_checkpoint_case_gets_the_status_the_spec_prescribes(witness: W
     verify_cosignature(witness.vkey, eight_body, second.body.decode())
 
     # 409: same size as last cosigned but a different root.
-    fork = note(checkpoint_body(8, mth([b"forged"] + leaves(8)[1:])), log)
+    fork = note(checkpoint_body(8, mth([b"forged", *leaves(8)[1:]])), log)
     same_size = post(port, request_body(8, [], fork))
     assert same_size.status == 409
     assert same_size.body == b"8\n"
@@ -290,7 +300,9 @@ def test_bad_input_gets_a_one_line_reason_and_leaves_the_state_alone(witness: Wi
         answer = post(witness.port, body)
         assert answer.status == status, (label, answer.body)
         reason = answer.body.decode("utf-8")
-        assert reason.endswith("\n") and reason.count("\n") == 1 and len(reason) > 5, label
+        assert reason.endswith("\n"), label
+        assert reason.count("\n") == 1, label
+        assert len(reason) > 5, label
         # The state is unchanged: old 0 still conflicts with the size 5 cosigned before.
         conflict = post(witness.port, request_body(0, [], five))
         assert (conflict.status, conflict.body) == (409, b"5\n"), label
