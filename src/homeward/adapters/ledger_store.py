@@ -97,6 +97,11 @@ class LedgerStore:
         )
         return self.size()
 
+    def lock_head(self) -> int:
+        """Lock the log (as an append does) and return its size: two checkpoint signers
+        then queue up instead of both inserting the same size."""
+        return self._lock_head()
+
     def fetch_nodes(self, ids: Sequence[NodeId]) -> dict[NodeId, bytes]:
         """Perfect subtree hashes by (level, index); level 0 reads the leaf hashes.
 

@@ -134,7 +134,7 @@ def make_checkpoint(
     if mediator.sig_type != ED25519:
         raise LedgerError(f"key {mediator.name} is a cosigning key, not a log key")
     store = LedgerStore(conn)
-    size = store.size()
+    size = store.lock_head()
     if size == 0:
         raise LedgerError("the ledger is empty; append an event before checkpointing")
     existing = store.checkpoint_at(size)
