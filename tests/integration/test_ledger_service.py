@@ -47,7 +47,9 @@ def signers(engine: Engine, tmp_path: Path) -> dict[str, Signer]:
         folder = tmp_path / "parties" / name
         out[name] = init_cosigner(folder, name, PASSPHRASE)
         CosignerDir.open(folder).trust(ORIGIN, med.verifier)
-        witnessing.add_witness(engine, name, f"http://{name.lower()}.invalid#{folder}", out[name].verifier.text())
+        witnessing.add_witness(
+            engine, name, f"http://{name.lower()}.invalid#{folder}", out[name].verifier.text()
+        )
     return out
 
 
@@ -328,6 +330,9 @@ def test_a_checkpoint_missing_a_required_cosignature_is_pending_and_not_exported
         ledger.export(conn, tmp_path / "out", _keys(signers))
     # RU comes back: the next publication retries and publishes.
     witnessing.add_witness(
-        engine, "RU", f"http://ru.invalid#{tmp_path / 'parties' / 'RU'}", signers["RU"].verifier.text()
+        engine,
+        "RU",
+        f"http://ru.invalid#{tmp_path / 'parties' / 'RU'}",
+        signers["RU"].verifier.text(),
     )
     assert witnessing.publish(engine, signers["MED"], ORIGIN, in_process(signers)).published
