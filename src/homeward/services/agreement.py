@@ -55,6 +55,7 @@ def agreement_view(engine: Engine, agreement_id: int) -> dict[str, Any]:
         "name": row.name,
         "terms": json.loads(row.terms),
         "signed": signed,
+        "signatures": signature_notes(engine, agreement_id),
         "planned": int(planned) > 0,
     }
 
