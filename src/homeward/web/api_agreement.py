@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, Path, Request
 from sqlalchemy.exc import NoResultFound
 from starlette.concurrency import run_in_threadpool
 
@@ -25,11 +25,12 @@ router = APIRouter(prefix="/api/v1", tags=["agreements"])
 READ = Require(ResourceKind.AGREEMENT, Action.READ)
 SIGN = Require(ResourceKind.AGREEMENT, Action.SIGN)
 MAX_NOTE = 64 * 1024
+AgreementId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get("/agreements/{agreement_id}/terms")
 async def agreement_terms_text(
-    request: Request, agreement_id: int, _p: Annotated[Principal, Depends(READ)]
+    request: Request, agreement_id: AgreementId, _p: Annotated[Principal, Depends(READ)]
 ) -> dict[str, Any]:
     """The exact text to sign offline with ``homeward cosigner sign``."""
     try:
@@ -42,7 +43,7 @@ async def agreement_terms_text(
 @router.post("/agreements/{agreement_id}/signatures")
 async def upload_agreement_signature(
     request: Request,
-    agreement_id: int,
+    agreement_id: AgreementId,
     principal: Annotated[Principal, Depends(SIGN)],
     signed_note: Annotated[str, Body(media_type="text/plain", max_length=MAX_NOTE)],
 ) -> dict[str, Any]:
