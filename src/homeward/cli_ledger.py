@@ -130,12 +130,15 @@ def checkpoint_command(settings: Settings, origin: str | None) -> None:
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_obj
 def export_command(settings: Settings, out: Path) -> None:
-    """Write entries.jsonl, checkpoint and keys/ for offline verification."""
+    """Write entries.jsonl, checkpoint, keys/ and the parties' signed agreements."""
+    from homeward.services.agreement import export_signatures
+
     keys = _all_verifiers(settings)
     workspace = open_workspace(settings)
     try:
         with workspace.engine.connect() as conn:
             count = service.export(conn, out, keys)
+        export_signatures(workspace.engine, out)
     except service.LedgerError as exc:
         _fail(exc)
     finally:
