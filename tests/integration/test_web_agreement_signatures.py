@@ -3,6 +3,7 @@ checked against the party's registered key, shown with their verification."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from homeward.adapters.cosigner_dir import CosignerDir, init_cosigner
+from homeward.adapters.ledger_store import LedgerStore
 from homeward.ledger.note import ED25519, Signer, open_note, sign_note
 from homeward.planning.istanbul import istanbul_2025_terms
+from homeward.services import ledger
 from homeward.services.agreement import propose_terms
 from homeward.services.events import MemoryEventSink
 from homeward.services.witnessing import add_witness
@@ -37,7 +40,7 @@ def world(
 
 
 def test_a_party_uploads_terms_signed_with_its_own_key_through_the_api(
-    world: tuple[TestClient, dict[str, str], dict[str, CosignerDir]],
+    world: tuple[TestClient, dict[str, str], dict[str, CosignerDir]], engine: Engine
 ) -> None:
     client, passwords, dirs = world
     ua = bearer(client, "ua.officer", passwords["ua.officer"])
@@ -73,6 +76,14 @@ def test_a_party_uploads_terms_signed_with_its_own_key_through_the_api(
     )
     assert accepted.status_code == 200, accepted.text
     assert accepted.json() == {"agreement": 1, "party": "UA", "verified": True, "complete": False}
+    with engine.connect() as conn:  # the log commits to exactly the note UA signed
+        entries = [ledger.leaf_payload(conn, i) for i in range(LedgerStore(conn).size())]
+    signed_entries = [e for e in entries if e is not None and e["kind"] == "terms_signed"]
+    assert signed_entries[-1]["payload"] == {
+        "agreement": 1,
+        "party": "UA",
+        "signed_note_sha256": hashlib.sha256(signed.encode()).hexdigest(),
+    }
     again = client.post(
         "/api/v1/agreements/1/signatures",
         content=signed,

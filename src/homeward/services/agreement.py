@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, select
 
 from homeward.adapters.tables_exchange import agreement_signatures, agreements, tranches
 from homeward.domain.values import Side
@@ -123,17 +123,7 @@ def upload_signature(
     own = f"\u2014 {key.name} "
     kept = [line for line in opened.signature_lines if line.startswith(own)][:1]
     stored = opened.text + "\n" + "".join(kept)
-    done = sign_agreement(agreement_id, party, engine, events)
-    with engine.begin() as conn:
-        conn.execute(
-            update(agreement_signatures)
-            .where(
-                agreement_signatures.c.agreement_id == agreement_id,
-                agreement_signatures.c.party == party.value,
-            )
-            .values(note=stored)
-        )
-    return done
+    return sign_agreement(agreement_id, party, engine, events, stored)
 
 
 def signature_notes(engine: Engine, agreement_id: int) -> dict[str, dict[str, Any]]:
