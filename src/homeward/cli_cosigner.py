@@ -7,7 +7,6 @@ command refuses, except with ``--demo`` on a directory made with ``--demo``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -39,7 +38,8 @@ _DEMO = click.option(
 def _passphrase(demo: bool) -> str:
     if demo:
         return DEMO_COSIGNER_PASSPHRASE
-    value = os.environ.get(PASSPHRASE_ENV, "")
+    settings = click.get_current_context().find_object(Settings)
+    value = settings.cosigner_passphrase if settings is not None else None
     if not value:
         raise click.ClickException(
             f"{PASSPHRASE_ENV} is not set; a cosigner's key is never stored or opened "

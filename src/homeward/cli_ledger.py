@@ -309,7 +309,7 @@ def keys_export_party(settings: Settings, party: str, folder: Path) -> None:
     from homeward.adapters.cosigner_dir import PASSPHRASE_ENV, CosignerDirError
     from homeward.services.signing import export_party_key
 
-    cosigner_passphrase = os.environ.get(PASSPHRASE_ENV, "")
+    cosigner_passphrase = settings.cosigner_passphrase
     if not cosigner_passphrase:
         raise click.ClickException(f"{PASSPHRASE_ENV} is not set: the party's new passphrase")
     try:
