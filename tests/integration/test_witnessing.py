@@ -158,3 +158,24 @@ def test_a_malformed_witness_answer_counts_as_a_refusal(parties: Parties) -> Non
     status = witnessing.witness_status(engine)
     assert status.pending
     assert status.missing["RU"].startswith("malformed cosignature answer")
+
+
+def test_the_sign_button_refuses_while_a_party_key_is_in_the_workspace(
+    parties: Parties, engine: Engine, tmp_path: Path
+) -> None:
+    from homeward.ledger.keys import generate_key
+    from homeward.ledger.note import COSIGNATURE_V1
+
+    _fill(engine, 2)
+    generate_key(tmp_path / "keys", "UA", COSIGNATURE_V1, DEMO_PASSPHRASE)  # an old workspace
+    app, passwords = make_app(engine, tmp_path)
+    with TestClient(app) as client:
+        csrf = log_in(client, "med.coordinator", passwords["med.coordinator"])
+        refused = client.post("/ledger/checkpoint", data={"csrf_token": csrf})
+        assert refused.status_code == 409
+        assert "holds a party&#39;s private key" in refused.text
+        assert "homeward keys export-party" in refused.text
+        (tmp_path / "keys" / "UA.key").unlink()
+        done = client.post("/ledger/checkpoint", data={"csrf_token": csrf}, follow_redirects=False)
+        assert done.status_code == 303
+        assert 'id="published-checkpoint"' in client.get("/ledger").text
