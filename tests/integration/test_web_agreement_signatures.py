@@ -92,7 +92,7 @@ def test_a_party_uploads_terms_signed_with_its_own_key_through_the_api(
     assert again.status_code == 409
 
 
-def test_the_page_takes_a_pasted_signed_note_and_shows_it_verified(
+def test_the_page_takes_a_pasted_signed_note_with_crlf_lines_and_shows_it_verified(
     world: tuple[TestClient, dict[str, str], dict[str, CosignerDir]],
 ) -> None:
     client, passwords, dirs = world
@@ -106,7 +106,7 @@ def test_the_page_takes_a_pasted_signed_note_and_shows_it_verified(
     signed = sign_note(text, [dirs["RU"].note_signer(PASSPHRASE)])
     done = client.post(
         "/agreement/1/sign",
-        data={"csrf_token": csrf_of(page.text), "signed_note": signed},
+        data={"csrf_token": csrf_of(page.text), "signed_note": signed.replace("\n", "\r\n")},
         follow_redirects=False,
     )
     assert done.status_code == 303

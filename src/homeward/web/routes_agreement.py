@@ -128,8 +128,10 @@ async def sign(
                 _("Sign the terms with your own key (homeward cosigner sign), then paste it here.")
             )
         else:
+            # Browsers send a textarea's lines as CRLF, and a paste may drop the last newline.
+            note = signed_note.replace("\r\n", "\n").strip("\n") + "\n"
             await run_in_threadpool(
-                upload_signature, engine, events, agreement_id, principal.party, signed_note
+                upload_signature, engine, events, agreement_id, principal.party, note
             )
     except (NotAllowed, SignatureRejected) as exc:
         context = await _agreement_context(request)
