@@ -19,7 +19,12 @@ from homeward.bootstrap import open_workspace
 from homeward.domain.values import Side
 from homeward.ledger.keys import KeyFileError, generate_key, rotate_key, verifier_keys
 from homeward.ledger.note import ED25519, KeyFormatError, Signer, VerifierKey
-from homeward.ledger.verify import VerificationError, verify_export, verify_proof_bundle
+from homeward.ledger.verify import (
+    VerificationError,
+    verify_agreements,
+    verify_export,
+    verify_proof_bundle,
+)
 from homeward.services import ledger as service
 from homeward.services.signing import PartyKeyInWorkspace, load_mediator
 from homeward.settings import Settings
@@ -213,8 +218,10 @@ def verify(path: Path, key_files: tuple[Path, ...], required: str | None) -> Non
     require = [n.strip() for n in required.split(",") if n.strip()] if required else None
     try:
         trusted = _read_keys(key_files) if key_files else None
+        agreements = []
         if path.is_dir():
             result = verify_export(path, trusted, require)
+            agreements = verify_agreements(path, trusted)
         else:
             result = verify_proof_bundle(path.read_bytes(), trusted, require)
     except (KeyFormatError, UnicodeDecodeError) as exc:
@@ -225,6 +232,12 @@ def verify(path: Path, key_files: tuple[Path, ...], required: str | None) -> Non
         sys.exit(1)
     signers = ", ".join(result.signers)
     click.echo(f"OK: {result.checkpoint.size} entries, signed by {signers}")
+    for agreement in agreements:
+        who = ", ".join(agreement.signers)
+        click.echo(
+            f"OK: {agreement.file}: the logged terms of agreement {agreement.agreement}, "
+            f"signed by {who}"
+        )
     if trusted is None:
         click.echo(
             "NOTE: checked only against the keys shipped inside the export: this shows the "

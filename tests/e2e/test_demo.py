@@ -209,6 +209,7 @@ def test_the_checkpoint_carries_cosignatures_that_verify_with_the_parties_own_ke
     )
     assert result.exit_code == 0, result.output
     assert "signed by MED, RU, UA" in result.output
+    assert "agreement-1.note: the logged terms of agreement 1, signed by RU, UA" in result.output
     assert "self-consistent" not in result.output
 
 
@@ -277,3 +278,38 @@ def test_a_re_signed_key_stripped_copy_fails_when_the_reader_brings_the_keys(
     )
     assert checked.exit_code == 1
     assert "required signer(s) UA, RU" in checked.output
+
+
+def test_terms_a_party_signed_that_differ_from_the_logged_terms_fail_verification(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from homeward.adapters.cosigner_dir import DEMO_COSIGNER_PASSPHRASE, CosignerDir
+    from homeward.ledger.note import sign_note, split_note
+
+    copy = tmp_path / "copy"
+    shutil.copytree(demo_dir / "ledger", copy)
+    note = copy / "agreements" / "agreement-1.note"
+    text, _, _ = split_note(note.read_text("utf-8"))
+    changed = text.replace('"total_per_side":1000', '"total_per_side":900')
+    assert changed != text
+    ua = CosignerDir.open(demo_dir / "parties" / "UA").note_signer(DEMO_COSIGNER_PASSPHRASE)
+    note.write_text(sign_note(changed, [ua]), "utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "verify",
+            str(copy),
+            "--key",
+            str(demo_dir / "parties" / "UA" / "cosigner.vkey"),
+            "--key",
+            str(demo_dir / "keys" / "MED.pub"),
+            "--require",
+            "MED",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "agreements/agreement-1.note: the signed terms are not those the log recorded" in (
+        result.output
+    )

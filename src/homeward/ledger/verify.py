@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from homeward.ledger.canonical import canonical_json
 from homeward.ledger.checkpoint import Checkpoint, CheckpointError
 from homeward.ledger.events import EventError, check_leaf
 from homeward.ledger.export_format import (
@@ -36,10 +37,18 @@ from homeward.ledger.note import (
     KeyFormatError,
     NoteError,
     VerifierKey,
+    key_id,
     open_note,
 )
 
-__all__ = ["VerificationError", "Verified", "verify_export", "verify_proof_bundle"]
+__all__ = [
+    "VerificationError",
+    "Verified",
+    "VerifiedAgreement",
+    "verify_agreements",
+    "verify_export",
+    "verify_proof_bundle",
+]
 
 _MAX_SMALL_FILE = 1 << 20
 _MAX_KEYS = 32
@@ -258,3 +267,82 @@ def verify_proof_bundle(
             raise VerificationError(f"proof bundle: entry {index}: {exc}") from exc
         raise VerificationError("proof bundle: an inclusion proof element is not base64") from exc
     return result
+
+
+AGREEMENTS = "agreements"
+TERMS_HEADER = "homeward agreement terms v1"
+
+
+@dataclass(frozen=True)
+class VerifiedAgreement:
+    file: str
+    agreement: int
+    signers: tuple[str, ...]
+
+
+def _note_keys(keys: Sequence[VerifierKey]) -> list[VerifierKey]:
+    """Note keys (0x01) for the given keys: a cosigner's witness key (0x04) signs the
+    party's notes as the same public key with type 0x01."""
+    out = [k for k in keys if k.sig_type == ED25519]
+    for key in keys:
+        if key.sig_type != ED25519:
+            out.append(
+                VerifierKey(key.name, key_id(key.name, ED25519, key.public), ED25519, key.public)
+            )
+    return out
+
+
+def _logged_terms(folder: Path) -> dict[int, bytes]:
+    """agreement id -> canonical terms bytes, from the log's terms_proposed entries."""
+    found: dict[int, bytes] = {}
+    try:
+        with (folder / ENTRIES).open("rb") as entries:
+            for raw in entries:
+                if b'"kind":"terms_proposed"' not in raw:
+                    continue
+                payload = json.loads(raw)["payload"]
+                found[int(payload["agreement"])] = canonical_json(payload["terms"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return found
+    return found
+
+
+def verify_agreements(
+    folder: Path, trusted: Sequence[VerifierKey] | None = None
+) -> list[VerifiedAgreement]:
+    """Check ``agreements/*.note`` in an export: each is the terms the log committed to,
+    signed by the parties under ``trusted`` (else the keys in ``agreements/keys/``)."""
+    base = folder / AGREEMENTS
+    if not base.is_dir():
+        return []
+    keys = _note_keys(trusted) if trusted is not None else _load_agreement_keys(base)
+    logged = _logged_terms(folder)
+    out: list[VerifiedAgreement] = []
+    for path in sorted(base.glob("*.note")):
+        label = f"{AGREEMENTS}/{path.name}"
+        try:
+            opened = open_note(_read_small(path, label), keys)
+        except NoteError as exc:
+            raise VerificationError(f"{label}: {exc}") from exc
+        lines = opened.text.split("\n")
+        if len(lines) != 4 or lines[0] != TERMS_HEADER or not lines[1].startswith("agreement "):
+            raise VerificationError(f"{label}: not the terms of an agreement")
+        try:
+            number = int(lines[1].removeprefix("agreement "))
+        except ValueError as exc:
+            raise VerificationError(f"{label}: line 2: bad agreement number") from exc
+        if logged.get(number) != lines[2].encode("utf-8"):
+            raise VerificationError(
+                f"{label}: the signed terms are not those the log recorded for agreement {number}"
+            )
+        out.append(VerifiedAgreement(label, number, tuple(s.name for s in opened.verified)))
+    return out
+
+
+def _load_agreement_keys(base: Path) -> list[VerifierKey]:
+    folder = base / KEYS
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.iterdir() if not p.name.startswith("."))[:_MAX_KEYS]
+    label = f"{AGREEMENTS}/{KEYS}"
+    return [_parse_key(_read_small(p, f"{label}/{p.name}"), f"{label}/{p.name}") for p in files]
