@@ -113,6 +113,8 @@ FEATURE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("homeward.cli_ledger", "verify"),
     ("homeward.cli_ledger", "erase"),
     ("homeward.cli_ledger", "keys"),
+    ("homeward.cli_cosigner", "cosigner"),
+    ("homeward.cli_cosigner", "witnesses"),
     ("homeward.cli_web", "users"),
 )
 

@@ -24,9 +24,9 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
     """Replay the Istanbul 2025 exchange (1,000 for 1,000 over three days) on synthetic people."""
     from homeward.adapters.tables_registry import persons
     from homeward.bootstrap import open_workspace
-    from homeward.services.demo import run_demo
+    from homeward.services.demo import run_demo, start_demo_cosigners
     from homeward.services.ledger_events import LedgerEventSink
-    from homeward.services.signing import ensure_keys, load_signers
+    from homeward.services.signing import ensure_mediator_key, load_mediator
 
     settings = settings.for_workspace(out)
     if settings.database_url.startswith("sqlite:///"):
@@ -40,15 +40,22 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
                 f"the database at {settings.database_url} is not empty; the demo needs a fresh one"
             )
     passphrase = settings.passphrase
-    ensure_keys(settings.keys_dir, passphrase)
+    ensure_mediator_key(settings.keys_dir, passphrase)
+    mediator = load_mediator(settings.keys_dir, passphrase)
     started = time.perf_counter()
+    cosigners = start_demo_cosigners(
+        out / "parties", workspace.engine, mediator, settings.ledger_origin
+    )
+    for side, cosigner in cosigners.dirs.items():
+        click.echo(f"  {side.value}'s cosigner: {cosigner.path} ({cosigner.verifier().text()})")
     try:
         result = run_demo(
             seed,
             out,
             workspace.engine,
             LedgerEventSink(),
-            load_signers(settings.keys_dir, passphrase),
+            mediator,
+            cosigners.dirs,
             settings.ledger_origin,
             model_path=settings.model_path,
             say=lambda line: click.echo(f"  {line}"),
@@ -57,6 +64,7 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
 
         logins = create_demo_users(workspace.engine)
     finally:
+        cosigners.close()
         workspace.close()
     _write_logins(out, logins)
     summary = result.summary

@@ -1,7 +1,8 @@
 """``homeward ledger``, ``verify``, ``erase`` and ``keys``: the co-signed transparency log.
 
-Private keys live in ``Settings.keys_dir`` encrypted under a passphrase, read from
-HOMEWARD_KEY_PASSPHRASE (or HOMEWARD_KEY_PASSPHRASE_<NAME> for one signer) or prompted.
+The mediator's private key (MED) lives in ``Settings.keys_dir`` encrypted under a
+passphrase, read from HOMEWARD_KEY_PASSPHRASE (or HOMEWARD_KEY_PASSPHRASE_MED) or prompted.
+The parties' keys are never here: each party runs its own ``homeward cosigner``.
 """
 
 from __future__ import annotations
@@ -15,14 +16,21 @@ from typing import NoReturn
 import click
 
 from homeward.bootstrap import open_workspace
-from homeward.ledger.keys import KeyFileError, generate_key, load_signer, rotate_key, verifier_keys
-from homeward.ledger.note import COSIGNATURE_V1, ED25519, KeyFormatError, Signer, VerifierKey
-from homeward.ledger.verify import VerificationError, verify_export, verify_proof_bundle
+from homeward.domain.values import Side
+from homeward.ledger.keys import KeyFileError, generate_key, rotate_key, verifier_keys
+from homeward.ledger.note import ED25519, KeyFormatError, Signer, VerifierKey
+from homeward.ledger.verify import (
+    VerificationError,
+    verify_agreements,
+    verify_export,
+    verify_proof_bundle,
+)
 from homeward.services import ledger as service
+from homeward.services.signing import PartyKeyInWorkspace, load_mediator
 from homeward.settings import Settings
 
 MEDIATOR, PARTIES = "MED", ("UA", "RU")
-SIGNERS = (MEDIATOR, *PARTIES)
+SIGNERS = (MEDIATOR,)
 
 
 def _passphrase(name: str, confirm: bool = False) -> str:
@@ -37,21 +45,29 @@ def _passphrase(name: str, confirm: bool = False) -> str:
     return prompted
 
 
-def _load(settings: Settings, name: str) -> Signer:
+def _load_mediator(settings: Settings) -> Signer:
     try:
-        return load_signer(settings.keys_dir, name, _passphrase(name))
-    except KeyFileError as exc:
+        return load_mediator(settings.keys_dir, _passphrase(MEDIATOR))
+    except (KeyFileError, PartyKeyInWorkspace) as exc:
         raise click.ClickException(str(exc)) from None
 
 
 def _all_verifiers(settings: Settings) -> list[VerifierKey]:
+    """The mediator's verifier keys (retired ones too) and every registered witness's."""
+    from homeward.bootstrap import open_workspace
+    from homeward.services.witnessing import list_witnesses
+
     keys: list[VerifierKey] = []
-    for name in SIGNERS:
-        if (settings.keys_dir / f"{name}.pub").exists():
-            try:
-                keys.extend(verifier_keys(settings.keys_dir, name))
-            except KeyFileError as exc:
-                raise click.ClickException(str(exc)) from None
+    if (settings.keys_dir / f"{MEDIATOR}.pub").exists():
+        try:
+            keys.extend(verifier_keys(settings.keys_dir, MEDIATOR))
+        except KeyFileError as exc:
+            raise click.ClickException(str(exc)) from None
+    workspace = open_workspace(settings)
+    try:
+        keys.extend(w.key for w in list_witnesses(workspace.engine))
+    finally:
+        workspace.close()
     return keys
 
 
@@ -87,38 +103,47 @@ def append_command(settings: Settings, kind: str, payload: str) -> None:
 
 @ledger.command("checkpoint")
 @click.option("--origin", help="Log name (default: HOMEWARD_LEDGER_ORIGIN or the built-in one).")
-@click.option("--cosign/--no-cosign", default=True, show_default=True, help="UA and RU cosign.")
 @click.pass_obj
-def checkpoint_command(settings: Settings, origin: str | None, cosign: bool) -> None:
-    """The mediator signs the current tree; each party cosigns after a consistency check."""
+def checkpoint_command(settings: Settings, origin: str | None) -> None:
+    """The mediator signs the current tree and asks every registered witness to cosign it
+    (c2sp.org/tlog-witness); it is published once the witness policy is met."""
+    from homeward.adapters.ledger_store import LedgerStore
+    from homeward.services.witnessing import publish
+
     origin = origin or settings.ledger_origin
-    mediator = _load(settings, MEDIATOR)
-    parties = [_load(settings, name) for name in PARTIES] if cosign else []
-    log_keys = [k for k in _all_verifiers(settings) if k.sig_type == ED25519]
+    mediator = _load_mediator(settings)
     workspace = open_workspace(settings)
     try:
-        with workspace.engine.begin() as conn:
-            note = service.make_checkpoint(conn, mediator, origin)
-        for party in parties:
-            with workspace.engine.begin() as conn:
-                note = service.cosign_checkpoint(conn, party, log_keys, origin)
-    except (service.LedgerError, service.DivergenceError) as exc:
+        result = publish(workspace.engine, mediator, origin)
+        with workspace.engine.connect() as conn:
+            note = LedgerStore(conn).checkpoint_at(result.size)
+    except service.LedgerError as exc:
         _fail(exc)
     finally:
         workspace.close()
-    click.echo(note, nl=False)
+    if note is not None:
+        click.echo(note.note, nl=False)
+    if result.published:
+        click.echo(f"published checkpoint at size {result.size}", err=True)
+    else:
+        click.echo(f"checkpoint at size {result.size} is pending; missing:", err=True)
+        for name, why in result.missing.items():
+            click.echo(f"  {name}: {why}", err=True)
 
 
 @ledger.command("export")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_obj
 def export_command(settings: Settings, out: Path) -> None:
-    """Write entries.jsonl, checkpoint and keys/ for offline verification."""
+    """Write entries.jsonl, checkpoint, keys/ and the parties' signed agreements."""
+    from homeward.services.agreement import export_signatures
+
     keys = _all_verifiers(settings)
     workspace = open_workspace(settings)
     try:
         with workspace.engine.connect() as conn:
             count = service.export(conn, out, keys)
+        export_signatures(workspace.engine, out)
     except service.LedgerError as exc:
         _fail(exc)
     finally:
@@ -160,6 +185,18 @@ def audit_command(settings: Settings) -> None:
     click.echo(f"ledger of {size} entries is consistent")
 
 
+def _read_keys(files: tuple[Path, ...]) -> list[VerifierKey]:
+    keys: list[VerifierKey] = []
+    for file in files:
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    keys.append(VerifierKey.parse(line))
+                except KeyFormatError as exc:
+                    raise KeyFormatError(f"{file} line {number}: {exc}") from None
+    return keys
+
+
 @click.command("verify")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -167,20 +204,26 @@ def audit_command(settings: Settings) -> None:
     "key_files",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Trust only these verifier key files (default: the ones shipped in the export).",
+    help="Trust only the verifier keys in these files, ones you obtained yourself "
+    "(default: the keys shipped in the export, which proves self-consistency only).",
 )
-def verify(path: Path, key_files: tuple[Path, ...]) -> None:
+@click.option(
+    "--require",
+    "required",
+    help="Comma-separated signers that must have signed, named as in their keys "
+    "(e.g. UA,RU,MED). Default: every trusted key.",
+)
+def verify(path: Path, key_files: tuple[Path, ...], required: str | None) -> None:
     """Verify an export directory or a proof bundle offline; exit 1 naming the first fault."""
+    require = [n.strip() for n in required.split(",") if n.strip()] if required else None
     try:
-        trusted = (
-            [VerifierKey.parse(f.read_text(encoding="utf-8")) for f in key_files]
-            if key_files
-            else None
-        )
+        trusted = _read_keys(key_files) if key_files else None
+        agreements = []
         if path.is_dir():
-            result = verify_export(path, trusted)
+            result = verify_export(path, trusted, require)
+            agreements = verify_agreements(path, trusted)
         else:
-            result = verify_proof_bundle(path.read_bytes(), trusted)
+            result = verify_proof_bundle(path.read_bytes(), trusted, require)
     except (KeyFormatError, UnicodeDecodeError) as exc:
         click.echo(f"verification failed: --key: {exc}", err=True)
         sys.exit(1)
@@ -189,6 +232,18 @@ def verify(path: Path, key_files: tuple[Path, ...]) -> None:
         sys.exit(1)
     signers = ", ".join(result.signers)
     click.echo(f"OK: {result.checkpoint.size} entries, signed by {signers}")
+    for agreement in agreements:
+        who = ", ".join(agreement.signers)
+        click.echo(
+            f"OK: {agreement.file}: the logged terms of agreement {agreement.agreement}, "
+            f"signed by {who}"
+        )
+    if trusted is None:
+        click.echo(
+            "NOTE: checked only against the keys shipped inside the export: this shows the "
+            "export is self-consistent, not who signed it. Pass --key with the keys you "
+            "hold yourself and --require UA,RU,MED."
+        )
 
 
 @click.command("erase")
@@ -218,30 +273,26 @@ def erase(settings: Settings, person_id: int, actor: str) -> None:
 
 @click.group("keys")
 def keys() -> None:
-    """Signing keys of the mediator (MED, signs) and the parties (UA, RU, cosign)."""
+    """The mediator's signing key (MED). Parties keep theirs in `homeward cosigner`."""
 
 
 @keys.command("generate")
-@click.option("--name", "names", multiple=True, type=click.Choice(SIGNERS), help="Default: all.")
 @click.pass_obj
-def keys_generate(settings: Settings, names: tuple[str, ...]) -> None:
-    """Create encrypted key files in the workspace's keys directory."""
-    for name in names or SIGNERS:
-        sig_type = ED25519 if name == MEDIATOR else COSIGNATURE_V1
-        try:
-            key = generate_key(settings.keys_dir, name, sig_type, _passphrase(name, True))
-        except KeyFileError as exc:
-            _fail(exc)
-        click.echo(key.text())
+def keys_generate(settings: Settings) -> None:
+    """Create the mediator's encrypted key file in the workspace's keys directory."""
+    try:
+        key = generate_key(settings.keys_dir, MEDIATOR, ED25519, _passphrase(MEDIATOR, True))
+    except KeyFileError as exc:
+        _fail(exc)
+    click.echo(key.text())
 
 
 @keys.command("rotate")
-@click.option("--name", required=True, type=click.Choice(SIGNERS))
 @click.pass_obj
-def keys_rotate(settings: Settings, name: str) -> None:
-    """Replace a signer's key; its old verifier keys are kept so old checkpoints verify."""
+def keys_rotate(settings: Settings) -> None:
+    """Replace the mediator's key; old verifier keys are kept so old checkpoints verify."""
     try:
-        key = rotate_key(settings.keys_dir, name, _passphrase(name))
+        key = rotate_key(settings.keys_dir, MEDIATOR, _passphrase(MEDIATOR))
     except KeyFileError as exc:
         _fail(exc)
     click.echo(key.text())
@@ -250,6 +301,35 @@ def keys_rotate(settings: Settings, name: str) -> None:
 @keys.command("list")
 @click.pass_obj
 def keys_list(settings: Settings) -> None:
-    """Print every verifier key, retired ones included."""
+    """Print the mediator's verifier keys (retired ones included) and the witnesses'."""
     for key in _all_verifiers(settings):
         click.echo(key.text())
+
+
+@keys.command("export-party")
+@click.option("--party", required=True, type=click.Choice(PARTIES))
+@click.option(
+    "--dir",
+    "folder",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The party's new cosigner directory (to carry to the party's machine).",
+)
+@click.pass_obj
+def keys_export_party(settings: Settings, party: str, folder: Path) -> None:
+    """Migrate an old workspace: move a party's key into its own cosigner directory and
+    delete it here. The key is re-encrypted under HOMEWARD_COSIGNER_PASSPHRASE."""
+    from homeward.adapters.cosigner_dir import PASSPHRASE_ENV, CosignerDirError
+    from homeward.services.signing import export_party_key
+
+    cosigner_passphrase = settings.cosigner_passphrase
+    if not cosigner_passphrase:
+        raise click.ClickException(f"{PASSPHRASE_ENV} is not set: the party's new passphrase")
+    try:
+        key = export_party_key(
+            settings.keys_dir, Side(party), _passphrase(party), folder, cosigner_passphrase
+        )
+    except (KeyFileError, CosignerDirError) as exc:
+        _fail(exc)
+    click.echo(f"{party}'s key moved to {folder} and deleted from {settings.keys_dir}")
+    click.echo(key.text())

@@ -20,6 +20,9 @@ class Settings:
 
     ``HOMEWARD_KEY_PASSPHRASE``: unlocks the signing keys in ``<workspace>/keys``
     (``HOMEWARD_KEY_PASSPHRASE_<NAME>`` for one signer's key; the CLI prompts otherwise).
+    ``HOMEWARD_COSIGNER_PASSPHRASE``: unlocks a party's cosigner key (``homeward cosigner``,
+    on the party's machine; ``homeward keys export-party`` re-encrypts under it). Never
+    defaulted: the cosigner refuses to create or open its key without it, except ``--demo``.
     ``HOMEWARD_LEDGER_ORIGIN``: the log's origin line in checkpoints (default
     ``homeward.invalid/exchange-ledger``).
     ``HOMEWARD_DATABASE_URL``: the database (default ``sqlite:///homeward.db``; PostgreSQL as
@@ -30,6 +33,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     workspace: Path = Path(".")
     key_passphrase: str | None = None
+    cosigner_passphrase: str | None = None
     ledger_origin: str = DEFAULT_LEDGER_ORIGIN
 
     @property
@@ -47,6 +51,7 @@ class Settings:
             database_url=env.get("HOMEWARD_DATABASE_URL", DEFAULT_DATABASE_URL),
             workspace=Path(env.get("HOMEWARD_WORKSPACE", ".")),
             key_passphrase=env.get("HOMEWARD_KEY_PASSPHRASE"),
+            cosigner_passphrase=env.get("HOMEWARD_COSIGNER_PASSPHRASE") or None,
             ledger_origin=env.get("HOMEWARD_LEDGER_ORIGIN", DEFAULT_LEDGER_ORIGIN),
         )
 

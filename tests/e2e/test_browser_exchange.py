@@ -18,9 +18,15 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine, select
 
+from homeward.adapters.cosigner_dir import CosignerDir, init_cosigner
 from homeward.adapters.db import create_schema, make_engine
 from homeward.adapters.tables_exchange import handovers, identity_links
+from homeward.adapters.witness_http import make_server
+from homeward.ledger.note import sign_note
 from homeward.scenario import generate_scenario, write_scenario
+from homeward.services.signing import ensure_mediator_key, load_mediator
+from homeward.services.witnessing import add_witness
+from homeward.settings import DEFAULT_LEDGER_ORIGIN, DEMO_PASSPHRASE
 from homeward.web.testing import make_app, seed_review_pairs
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -94,6 +100,19 @@ def site(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Engine, dict[str
         encoding="utf-8",
     )
     paths["ua_late"] = bad
+    # The parties' own cosigners, on their own "machines" (folders), serving on loopback.
+    ensure_mediator_key(tmp_path / "keys", DEMO_PASSPHRASE)
+    mediator_key = load_mediator(tmp_path / "keys", DEMO_PASSPHRASE).verifier
+    witnesses = []
+    for party in ("UA", "RU"):
+        folder = tmp_path / "parties" / party
+        signer = init_cosigner(folder, party, "synthetic cosigner passphrase")
+        CosignerDir.open(folder).trust(DEFAULT_LEDGER_ORIGIN, mediator_key)
+        witness = make_server(CosignerDir.open(folder), signer, "127.0.0.1", 0)
+        witness.start_in_thread()
+        witnesses.append(witness)
+        add_witness(engine, party, witness.url, signer.verifier.text())
+        paths[f"{party}_cosigner"] = folder
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -106,6 +125,9 @@ def site(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Engine, dict[str
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        for witness in witnesses:
+            witness.shutdown()
+            witness.server_close()
         engine.dispose()
 
 
@@ -209,7 +231,14 @@ def test_a_whole_exchange_in_the_browser(site) -> None:
         med.wait_for_selector("#sign")
         med.click("#sign")
         for page in (ua, ru):
+            party = "UA" if page is ua else "RU"
             page.goto(f"{base}/agreement")
+            # Offline, on the party's machine: `homeward cosigner sign --dir DIR terms.txt`.
+            terms = page.request.get(f"{base}/agreement/1/terms.txt").text()
+            signer = CosignerDir.open(paths[f"{party}_cosigner"]).note_signer(
+                "synthetic cosigner passphrase"
+            )
+            page.fill("#signed-note", sign_note(terms, [signer]))
             page.click("#sign")
             page.wait_for_selector("#signed-" + ("UA" if page is ua else "RU") + " >> text=✔")
         med.goto(f"{base}/agreement")
@@ -295,6 +324,7 @@ def test_a_whole_exchange_in_the_browser(site) -> None:
         # Ledger: checkpoint, verify, a proof.
         med.goto(f"{base}/ledger")
         med.click("#checkpoint")
+        med.wait_for_selector("#published-checkpoint")
         med.wait_for_selector("#cosigners tr.cosigner")
         assert med.locator("#cosigners tr.cosigner").count() == 2
         med.click("#verify-button")

@@ -1,18 +1,24 @@
 """The ledger on a real database (SQLite and PostgreSQL): append, checkpoint, cosign,
-export, prove, erase."""
+export, prove, erase.
+
+The parties cosign as witnesses with their own state in their own directories; here their
+add-checkpoint is called in-process (the HTTP path is tested in test_witnessing.py)."""
 
 from __future__ import annotations
 
 import base64
 import json
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, delete
 
+from homeward.adapters.cosigner_dir import CosignerDir, init_cosigner
 from homeward.adapters.ledger_store import LedgerStore
 from homeward.adapters.tables_ledger import ledger_entries, ledger_head, ledger_nodes
+from homeward.adapters.witness_http import WitnessAnswer
 from homeward.ledger.events import EventError
 from homeward.ledger.merkle import (
     CompactRange,
@@ -21,20 +27,48 @@ from homeward.ledger.merkle import (
     leaf_hash,
     verify_consistency,
 )
-from homeward.ledger.note import COSIGNATURE_V1, Signer, VerifierKey
+from homeward.ledger.note import Signer, VerifierKey
 from homeward.ledger.verify import VerificationError, verify_export, verify_proof_bundle
-from homeward.services import ledger
+from homeward.ledger.witness import WitnessRefusal, format_request, parse_request
+from homeward.services import ledger, witnessing
 
 ORIGIN = "homeward.test/ledger"
 
 
+PASSPHRASE = "synthetic cosigner passphrase"
+
+
 @pytest.fixture
-def signers() -> dict[str, Signer]:
-    return {
-        "MED": Signer.generate("MED"),
-        "UA": Signer.generate("UA", COSIGNATURE_V1),
-        "RU": Signer.generate("RU", COSIGNATURE_V1),
-    }
+def signers(engine: Engine, tmp_path: Path) -> dict[str, Signer]:
+    """MED's key, and UA's and RU's cosigners (their own directories), registered."""
+    med = Signer.generate("MED")
+    out = {"MED": med}
+    for name in ("UA", "RU"):
+        folder = tmp_path / "parties" / name
+        out[name] = init_cosigner(folder, name, PASSPHRASE)
+        CosignerDir.open(folder).trust(ORIGIN, med.verifier)
+        witnessing.add_witness(
+            engine, name, f"http://{name.lower()}.invalid#{folder}", out[name].verifier.text()
+        )
+    return out
+
+
+def in_process(signers: dict[str, Signer]) -> witnessing.Asker:
+    """A witness asker that calls each party's cosigner directly instead of over HTTP."""
+
+    def ask(
+        url: str, key: VerifierKey, note: str, old: int, proof: Sequence[bytes]
+    ) -> WitnessAnswer:
+        cosigner = CosignerDir.open(Path(url.split("#", 1)[1]))
+        try:
+            line = cosigner.add_checkpoint(
+                parse_request(format_request(old, proof, note)), signers[key.name]
+            )
+        except WitnessRefusal as exc:
+            return WitnessAnswer(exc.status, size=exc.size, problem=exc.reason)
+        return WitnessAnswer(200, lines=(line,))
+
+    return ask
 
 
 def _keys(signers: dict[str, Signer]) -> list[VerifierKey]:
@@ -50,10 +84,12 @@ def _fill(engine: Engine, n: int, start: int = 0) -> None:
 
 
 def _checkpoint_all(engine: Engine, signers: dict[str, Signer]) -> str:
-    with engine.begin() as conn:
-        ledger.make_checkpoint(conn, signers["MED"], ORIGIN)
-        ledger.cosign_checkpoint(conn, signers["UA"], [signers["MED"].verifier], ORIGIN)
-        return ledger.cosign_checkpoint(conn, signers["RU"], [signers["MED"].verifier], ORIGIN)
+    result = witnessing.publish(engine, signers["MED"], ORIGIN, in_process(signers))
+    assert result.published, result.missing
+    with engine.connect() as conn:
+        stored = LedgerStore(conn).checkpoint_at(result.size)
+    assert stored is not None
+    return stored.note
 
 
 def test_append_returns_consecutive_indexes_and_the_stored_root_matches_the_leaves(
@@ -130,10 +166,13 @@ def test_party_refuses_to_cosign_after_the_log_is_rewritten(
         conn.execute(delete(ledger_entries))
         conn.execute(delete(ledger_head))
     _fill(engine, 9, start=100)
-    with engine.begin() as conn:
-        ledger.make_checkpoint(conn, signers["MED"], ORIGIN)
-        with pytest.raises(ledger.DivergenceError, match=r"UA refuses to cosign.*size 6"):
-            ledger.cosign_checkpoint(conn, signers["UA"], [signers["MED"].verifier], ORIGIN)
+    result = witnessing.publish(engine, signers["MED"], ORIGIN, in_process(signers))
+    assert not result.published
+    assert set(result.missing) == {"UA", "RU"}
+    assert "consistency proof" in result.missing["UA"]
+    status = witnessing.witness_status(engine)
+    assert status.pending
+    assert set(status.missing) == {"UA", "RU"}
 
 
 def test_erased_person_can_no_longer_be_linked_but_the_log_still_verifies(
@@ -203,7 +242,7 @@ def test_a_forged_cosignature_is_named(
         verify_export(out)
 
 
-def test_concurrent_writers_and_cosigners_queue_up_instead_of_racing(
+def test_concurrent_writers_and_publishers_queue_up_instead_of_racing(
     engine: Engine, signers: dict[str, Signer]
 ) -> None:
     errors: list[BaseException] = []
@@ -222,17 +261,14 @@ def test_concurrent_writers_and_cosigners_queue_up_instead_of_racing(
     for thread in threads:
         thread.join()
     assert errors == []
-    with engine.begin() as conn:
-        ledger.make_checkpoint(conn, signers["MED"], ORIGIN)
 
-    def cosigner(name: str) -> None:
+    def publisher() -> None:
         try:
-            with engine.begin() as conn:
-                ledger.cosign_checkpoint(conn, signers[name], [signers["MED"].verifier], ORIGIN)
+            witnessing.publish(engine, signers["MED"], ORIGIN, in_process(signers))
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
 
-    threads = [threading.Thread(target=cosigner, args=(n,)) for n in ("UA", "RU")]
+    threads = [threading.Thread(target=publisher) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -242,8 +278,8 @@ def test_concurrent_writers_and_cosigners_queue_up_instead_of_racing(
         assert ledger.audit(conn) == 100
         note = LedgerStore(conn).latest_checkpoint()
     assert note is not None
-    assert "— UA " in note.note
-    assert "— RU " in note.note
+    assert note.note.count("— UA ") == 1
+    assert note.note.count("— RU ") == 1
 
 
 def test_stored_proofs_equal_the_proofs_computed_in_memory_for_every_index(
@@ -267,18 +303,36 @@ def test_stored_proofs_equal_the_proofs_computed_in_memory_for_every_index(
                 )
 
 
-def test_checkpoint_and_cosign_collects_all_three_signatures(
+def test_publishing_collects_all_three_signatures_and_exports_them(
     engine: Engine, signers: dict[str, Signer], tmp_path: Path
 ) -> None:
     _fill(engine, 4)
-    with engine.begin() as conn:
-        note = ledger.checkpoint_and_cosign(
-            conn, signers["MED"], [signers["UA"], signers["RU"]], ORIGIN
-        )
+    note = _checkpoint_all(engine, signers)
+    with engine.connect() as conn:
         ledger.export(conn, tmp_path / "out", _keys(signers))
-    assert [line.split(" ")[1] for line in note.splitlines() if line.startswith("—")] == [
+    assert sorted(line.split(" ")[1] for line in note.splitlines() if line.startswith("—")) == [
         "MED",
-        "UA",
         "RU",
+        "UA",
     ]
-    assert verify_export(tmp_path / "out").signers == ("MED", "UA", "RU")
+    assert sorted(verify_export(tmp_path / "out").signers) == ["MED", "RU", "UA"]
+
+
+def test_a_checkpoint_missing_a_required_cosignature_is_pending_and_not_exported(
+    engine: Engine, signers: dict[str, Signer], tmp_path: Path
+) -> None:
+    _fill(engine, 4)
+    witnessing.remove_witness(engine, "RU")
+    result = witnessing.publish(engine, signers["MED"], ORIGIN, in_process(signers))
+    assert (result.published, result.cosigned) == (False, ("UA",))
+    assert result.missing == {"RU": "no witness registered under this name"}
+    with engine.connect() as conn, pytest.raises(ledger.LedgerError, match="size 4 still lacks"):
+        ledger.export(conn, tmp_path / "out", _keys(signers))
+    # RU comes back: the next publication retries and publishes.
+    witnessing.add_witness(
+        engine,
+        "RU",
+        f"http://ru.invalid#{tmp_path / 'parties' / 'RU'}",
+        signers["RU"].verifier.text(),
+    )
+    assert witnessing.publish(engine, signers["MED"], ORIGIN, in_process(signers)).published

@@ -97,6 +97,11 @@ class LedgerStore:
         )
         return self.size()
 
+    def lock_head(self) -> int:
+        """Lock the log (as an append does) and return its size: two checkpoint signers
+        then queue up instead of both inserting the same size."""
+        return self._lock_head()
+
     def fetch_nodes(self, ids: Sequence[NodeId]) -> dict[NodeId, bytes]:
         """Perfect subtree hashes by (level, index); level 0 reads the leaf hashes.
 
@@ -208,11 +213,35 @@ class LedgerStore:
         query = select(ledger_checkpoints).order_by(ledger_checkpoints.c.size.desc()).limit(1)
         return self._checkpoint(self.conn.execute(query).first())
 
-    def checkpoint_covering(self, index: int) -> StoredCheckpoint | None:
-        """The latest checkpoint whose tree contains leaf ``index``."""
+    def latest_published(self) -> StoredCheckpoint | None:
         query = (
             select(ledger_checkpoints)
-            .where(ledger_checkpoints.c.size > index)
+            .where(ledger_checkpoints.c.published_at.is_not(None))
+            .order_by(ledger_checkpoints.c.size.desc())
+            .limit(1)
+        )
+        return self._checkpoint(self.conn.execute(query).first())
+
+    def published_at(self, size: int) -> datetime | None:
+        query = select(ledger_checkpoints.c.published_at).where(ledger_checkpoints.c.size == size)
+        value: datetime | None = self.conn.execute(query).scalar_one_or_none()
+        return value
+
+    def mark_published(self, size: int, at: datetime) -> None:
+        self.conn.execute(
+            update(ledger_checkpoints)
+            .where(ledger_checkpoints.c.size == size, ledger_checkpoints.c.published_at.is_(None))
+            .values(published_at=at)
+        )
+
+    def checkpoint_covering(self, index: int) -> StoredCheckpoint | None:
+        """The latest published checkpoint whose tree contains leaf ``index``."""
+        query = (
+            select(ledger_checkpoints)
+            .where(
+                ledger_checkpoints.c.size > index,
+                ledger_checkpoints.c.published_at.is_not(None),
+            )
             .order_by(ledger_checkpoints.c.size.desc())
             .limit(1)
         )

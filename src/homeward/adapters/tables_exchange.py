@@ -69,6 +69,7 @@ agreement_signatures = Table(
     Column("agreement_id", Integer, ForeignKey("agreements.id"), primary_key=True),
     Column("party", String(8), primary_key=True),
     Column("signed_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text, nullable=True),  # the party's signed note over the terms
 )
 
 tranches = Table(

@@ -52,8 +52,11 @@ ledger_checkpoints = Table(
     Column("root", LargeBinary(32), nullable=False),
     Column("note", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=True),
 )
-"""One signed note per checkpointed size, with every signature (cosignatures appended)."""
+"""One signed note per checkpointed size, with every signature (cosignatures appended).
+``published_at`` is set once the note carries every cosignature the witness policy
+requires; until then the checkpoint is pending."""
 
 ledger_cosigners = Table(
     "ledger_cosigners",
@@ -62,7 +65,28 @@ ledger_cosigners = Table(
     Column("size", BigInteger, nullable=False),
     Column("root", LargeBinary(32), nullable=False),
 )
-"""The last checkpoint each party cosigned, from which it demands a consistency proof."""
+"""The last checkpoint each witness cosigned, as the mediator saw it: the size from which
+the next add-checkpoint request proves consistency (the witness keeps its own record)."""
+
+ledger_witnesses = Table(
+    "ledger_witnesses",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("url", String(400), nullable=False),
+    Column("vkey", Text, nullable=False),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("last_attempt_at", DateTime(timezone=True), nullable=True),
+    Column("last_problem", Text, nullable=True),
+)
+"""Registered tlog-witnesses (the parties' cosigners, perhaps a neutral one): where to ask,
+the cosignature/v1 key they sign with, and why the last request failed (None: it worked)."""
+
+ledger_witness_policy = Table(
+    "ledger_witness_policy",
+    metadata,
+    Column("name", String(64), primary_key=True),
+)
+"""The witnesses whose cosignatures a checkpoint needs to be published; empty: UA and RU."""
 
 ledger_person_keys = Table(
     "ledger_person_keys",

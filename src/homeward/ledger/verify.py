@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from homeward.ledger.canonical import canonical_json
 from homeward.ledger.checkpoint import Checkpoint, CheckpointError
 from homeward.ledger.events import EventError, check_leaf
 from homeward.ledger.export_format import (
@@ -36,10 +37,18 @@ from homeward.ledger.note import (
     KeyFormatError,
     NoteError,
     VerifierKey,
+    key_id,
     open_note,
 )
 
-__all__ = ["VerificationError", "Verified", "verify_export", "verify_proof_bundle"]
+__all__ = [
+    "VerificationError",
+    "Verified",
+    "VerifiedAgreement",
+    "verify_agreements",
+    "verify_export",
+    "verify_proof_bundle",
+]
 
 _MAX_SMALL_FILE = 1 << 20
 _MAX_KEYS = 32
@@ -94,7 +103,14 @@ def _load_keys(folder: Path) -> list[VerifierKey]:
     return [_parse_key(_read_small(p, f"{KEYS}/{p.name}"), f"{KEYS}/{p.name}") for p in files]
 
 
-def _open_checkpoint(note: bytes | str, keys: Sequence[VerifierKey], label: str) -> Verified:
+def _open_checkpoint(
+    note: bytes | str,
+    keys: Sequence[VerifierKey],
+    label: str,
+    require: Sequence[str] | None = None,
+) -> Verified:
+    """Verify ``note`` under ``keys`` only (signatures by other keys are ignored); every
+    name in ``require`` (default: every key's name) must have a valid signature."""
     if not any(k.sig_type == ED25519 for k in keys):
         raise VerificationError(f"{KEYS}: no log (Ed25519, type 0x01) key among the signers")
     try:
@@ -102,18 +118,36 @@ def _open_checkpoint(note: bytes | str, keys: Sequence[VerifierKey], label: str)
         checkpoint = Checkpoint.parse(opened.text)
     except (NoteError, CheckpointError) as exc:
         raise VerificationError(f"{label}: {exc}") from exc
-    signed = {(s.name, s.key_id) for s in opened.verified}
-    for key in keys:
-        if (key.name, key.key_id) not in signed:
-            raise VerificationError(f"{label}: no signature by {key.name} (key {key.key_id.hex()})")
+    signed = {s.name for s in opened.verified}
+    if require is None:
+        for key in keys:
+            if key.name not in signed:
+                raise VerificationError(
+                    f"{label}: no signature by {key.name} (key {key.key_id.hex()})"
+                )
+    else:
+        missing = [name for name in dict.fromkeys(require) if name not in signed]
+        if missing:
+            trusted = ", ".join(sorted({k.name for k in keys}))
+            raise VerificationError(
+                f"{label}: no valid signature by required signer(s) {', '.join(missing)} "
+                f"under the keys trusted ({trusted})"
+            )
     return Verified(checkpoint, tuple(s.name for s in opened.verified))
 
 
-def verify_export(folder: Path, trusted: Sequence[VerifierKey] | None = None) -> Verified:
-    """Check signatures by every key (``trusted``, else those in ``keys/``), then recompute
-    the root of ``entries.jsonl`` and compare it with the checkpoint."""
+def verify_export(
+    folder: Path,
+    trusted: Sequence[VerifierKey] | None = None,
+    require: Sequence[str] | None = None,
+) -> Verified:
+    """Check the checkpoint's signatures under ``trusted`` (else the keys in ``keys/``):
+    each name in ``require`` (default: every key) must have signed. Then recompute the root
+    of ``entries.jsonl`` and compare it with the checkpoint."""
     keys = list(trusted) if trusted is not None else _load_keys(folder / KEYS)
-    result = _open_checkpoint(_read_small(folder / CHECKPOINT, CHECKPOINT), keys, CHECKPOINT)
+    result = _open_checkpoint(
+        _read_small(folder / CHECKPOINT, CHECKPOINT), keys, CHECKPOINT, require
+    )
     size = result.checkpoint.size
     tree = CompactRange()
     try:
@@ -184,7 +218,11 @@ def _field(bundle: dict[str, Any], name: str, kind: type) -> Any:
     return value
 
 
-def verify_proof_bundle(data: bytes, trusted: Sequence[VerifierKey] | None = None) -> Verified:
+def verify_proof_bundle(
+    data: bytes,
+    trusted: Sequence[VerifierKey] | None = None,
+    require: Sequence[str] | None = None,
+) -> Verified:
     """Verify a bundle from ``prove``: signatures, then the entry's inclusion proof."""
     try:
         bundle = json.loads(data.decode("utf-8"))
@@ -210,7 +248,7 @@ def verify_proof_bundle(data: bytes, trusted: Sequence[VerifierKey] | None = Non
             keys.append(_parse_key(text, f"proof bundle: key {i}"))
     else:
         keys = list(trusted)
-    result = _open_checkpoint(note, keys, "proof bundle: checkpoint")
+    result = _open_checkpoint(note, keys, "proof bundle: checkpoint", require)
     if size != result.checkpoint.size:
         raise VerificationError(
             f"proof bundle: tree size {size} is not the checkpoint size {result.checkpoint.size}"
@@ -229,3 +267,82 @@ def verify_proof_bundle(data: bytes, trusted: Sequence[VerifierKey] | None = Non
             raise VerificationError(f"proof bundle: entry {index}: {exc}") from exc
         raise VerificationError("proof bundle: an inclusion proof element is not base64") from exc
     return result
+
+
+AGREEMENTS = "agreements"
+TERMS_HEADER = "homeward agreement terms v1"
+
+
+@dataclass(frozen=True)
+class VerifiedAgreement:
+    file: str
+    agreement: int
+    signers: tuple[str, ...]
+
+
+def _note_keys(keys: Sequence[VerifierKey]) -> list[VerifierKey]:
+    """Note keys (0x01) for the given keys: a cosigner's witness key (0x04) signs the
+    party's notes as the same public key with type 0x01."""
+    out = [k for k in keys if k.sig_type == ED25519]
+    for key in keys:
+        if key.sig_type != ED25519:
+            out.append(
+                VerifierKey(key.name, key_id(key.name, ED25519, key.public), ED25519, key.public)
+            )
+    return out
+
+
+def _logged_terms(folder: Path) -> dict[int, bytes]:
+    """agreement id -> canonical terms bytes, from the log's terms_proposed entries."""
+    found: dict[int, bytes] = {}
+    try:
+        with (folder / ENTRIES).open("rb") as entries:
+            for raw in entries:
+                if b'"kind":"terms_proposed"' not in raw:
+                    continue
+                payload = json.loads(raw)["payload"]
+                found[int(payload["agreement"])] = canonical_json(payload["terms"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return found
+    return found
+
+
+def verify_agreements(
+    folder: Path, trusted: Sequence[VerifierKey] | None = None
+) -> list[VerifiedAgreement]:
+    """Check ``agreements/*.note`` in an export: each is the terms the log committed to,
+    signed by the parties under ``trusted`` (else the keys in ``agreements/keys/``)."""
+    base = folder / AGREEMENTS
+    if not base.is_dir():
+        return []
+    keys = _note_keys(trusted) if trusted is not None else _load_agreement_keys(base)
+    logged = _logged_terms(folder)
+    out: list[VerifiedAgreement] = []
+    for path in sorted(base.glob("*.note")):
+        label = f"{AGREEMENTS}/{path.name}"
+        try:
+            opened = open_note(_read_small(path, label), keys)
+        except NoteError as exc:
+            raise VerificationError(f"{label}: {exc}") from exc
+        lines = opened.text.split("\n")
+        if len(lines) != 4 or lines[0] != TERMS_HEADER or not lines[1].startswith("agreement "):
+            raise VerificationError(f"{label}: not the terms of an agreement")
+        try:
+            number = int(lines[1].removeprefix("agreement "))
+        except ValueError as exc:
+            raise VerificationError(f"{label}: line 2: bad agreement number") from exc
+        if logged.get(number) != lines[2].encode("utf-8"):
+            raise VerificationError(
+                f"{label}: the signed terms are not those the log recorded for agreement {number}"
+            )
+        out.append(VerifiedAgreement(label, number, tuple(s.name for s in opened.verified)))
+    return out
+
+
+def _load_agreement_keys(base: Path) -> list[VerifierKey]:
+    folder = base / KEYS
+    if not folder.is_dir():
+        return []
+    files = sorted(p for p in folder.iterdir() if not p.name.startswith("."))[:_MAX_KEYS]
+    label = f"{AGREEMENTS}/{KEYS}"
+    return [_parse_key(_read_small(p, f"{label}/{p.name}"), f"{label}/{p.name}") for p in files]

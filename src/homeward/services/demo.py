@@ -3,8 +3,13 @@
 Generate the scenario, import the four registries, exchange and match lists, agree
 1,000 for 1,000, plan three tranches with the CP-SAT planner, hand everyone over with a
 few realistic exceptions rebalanced from the reserves, checkpoint the log each day (signed
-by the mediator, cosigned by both parties), and write summary.json, report.html and the
-exported log.
+by the mediator, cosigned over HTTP by both parties' own cosigners), and write summary.json,
+report.html and the exported log.
+
+As in reality, each party's key lives only in its own cosigner directory
+(``DIR/parties/UA``, ``DIR/parties/RU``): the demo starts both cosigners on loopback ports
+for the run (the same server as ``homeward cosigner serve``), registers them as witnesses,
+and each party signs the terms with ``homeward cosigner sign``'s code before uploading them.
 """
 
 from __future__ import annotations
@@ -18,17 +23,21 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from homeward.adapters.cosigner_dir import DEMO_COSIGNER_PASSPHRASE, CosignerDir, init_cosigner
 from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.tables_exchange import handovers, tranches
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.witness_http import WitnessServer, make_server
 from homeward.domain.handover import HandoverException, HandoverState
 from homeward.domain.lists import ListKind
 from homeward.domain.values import BELLIGERENTS, RegistryKind, Side
+from homeward.ledger.note import Signer, sign_note
 from homeward.planning.canonical import terms_to_canonical
 from homeward.planning.istanbul import istanbul_2025_terms
 from homeward.planning.planner import plan_exchange
 from homeward.reports.html import render_report
 from homeward.scenario import generate_scenario, write_scenario
+from homeward.services.agreement import export_signatures, terms_note_text, upload_signature
 from homeward.services.events import EventSink
 from homeward.services.exchange import (
     SubmitList,
@@ -42,7 +51,7 @@ from homeward.services.planning_bridge import acknowledged_candidates, plan_to_t
 from homeward.services.rebalance import accept_proposal, record_exception
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.services.reports import exchange_summary, public_bulletin
-from homeward.services.signing import Signers, checkpoint_and_cosign
+from homeward.services.witnessing import add_witness, publish
 
 MEDIATOR_ACTOR = "mediator-demo"
 
@@ -77,7 +86,8 @@ def run_demo(
     out_dir: Path,
     engine: Engine,
     events: EventSink,
-    signers: Signers,
+    mediator: Signer,
+    parties: dict[Side, CosignerDir],
     origin: str,
     model_path: Path | None = None,
     say: Callable[[str], None] = lambda _: None,
@@ -119,8 +129,11 @@ def run_demo(
 
     terms = istanbul_2025_terms()
     agreement_id = create_agreement(terms.name, terms_to_canonical(terms), engine, events)
-    for party in Side:
-        sign_agreement(agreement_id, party, engine, events)
+    terms_text = terms_note_text(engine, agreement_id)
+    for side in BELLIGERENTS:  # offline, on each party's machine: `homeward cosigner sign`
+        party_key = parties[side].note_signer(DEMO_COSIGNER_PASSPHRASE)
+        upload_signature(engine, events, agreement_id, side, sign_note(terms_text, [party_key]))
+    sign_agreement(agreement_id, Side.MEDIATOR, engine, events)
     with engine.connect() as conn:
         candidates = acknowledged_candidates(conn)
     plan = plan_exchange(terms, candidates)
@@ -130,8 +143,7 @@ def run_demo(
         offered = [int(p.person_id) for t in plan.tranches for p in t.sides[side.value]]
         submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
     save_plan(agreement_id, planned, reserve, engine, events)
-    with engine.begin() as conn:
-        checkpoint_and_cosign(conn, signers, origin)
+    _publish(engine, mediator, origin)
 
     with engine.connect() as conn:
         days = conn.execute(
@@ -141,9 +153,8 @@ def run_demo(
         ).all()
     for tranche_id, day in days:
         _run_day(engine, events, tranche_id, day, rng)
-        with engine.begin() as conn:
-            checkpoint_and_cosign(conn, signers, origin)
-        say(f"day {day} handed over; checkpoint cosigned by UA and RU")
+        cosigned = _publish(engine, mediator, origin)
+        say(f"day {day} handed over; checkpoint cosigned over HTTP by {', '.join(cosigned)}")
 
     summary = exchange_summary(engine, agreement_id)
     (out_dir / "summary.json").write_text(
@@ -156,9 +167,52 @@ def run_demo(
     (out_dir / "report.html").write_text(render_report(summary), encoding="utf-8")
     from homeward.services.ledger import export
 
+    keys = [mediator.verifier, *(p.verifier() for p in parties.values())]
     with engine.connect() as conn:
-        entries = export(conn, out_dir / "ledger", signers.keys)
+        entries = export(conn, out_dir / "ledger", keys)
+    export_signatures(engine, out_dir / "ledger")
     return DemoResult(summary, out_dir, entries)
+
+
+def _publish(engine: Engine, mediator: Signer, origin: str) -> tuple[str, ...]:
+    result = publish(engine, mediator, origin)
+    if not result.published:
+        raise RuntimeError(f"demo checkpoint not cosigned: {result.missing}")
+    return result.cosigned
+
+
+@dataclass
+class DemoCosigners:
+    """Both parties' cosigners, serving on loopback for the length of the demo."""
+
+    dirs: dict[Side, CosignerDir]
+    servers: list[WitnessServer]
+
+    def close(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+
+
+def start_demo_cosigners(
+    parties_dir: Path, engine: Engine, mediator: Signer, origin: str
+) -> DemoCosigners:
+    """Create ``parties_dir/UA`` and ``/RU`` as the parties' own cosigner directories (demo
+    passphrase), trust the mediator's log, serve them on free loopback ports, register
+    them as witnesses."""
+    dirs: dict[Side, CosignerDir] = {}
+    servers: list[WitnessServer] = []
+    for side in BELLIGERENTS:
+        folder = parties_dir / side.value
+        signer = init_cosigner(folder, side.value, DEMO_COSIGNER_PASSPHRASE, demo=True)
+        cosigner = CosignerDir.open(folder)
+        cosigner.trust(origin, mediator.verifier)
+        server = make_server(cosigner, signer, "127.0.0.1", 0)
+        server.start_in_thread()
+        servers.append(server)
+        dirs[side] = cosigner
+        add_witness(engine, side.value, server.url, signer.verifier.text())
+    return DemoCosigners(dirs, servers)
 
 
 def _load_registries(engine: Engine) -> dict[tuple[Side, RegistryKind], list[tuple[int, Any]]]:

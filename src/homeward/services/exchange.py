@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -198,8 +199,17 @@ def create_agreement(name: str, terms: dict[str, Any], engine: Engine, events: E
     return int(agreement_id)
 
 
-def sign_agreement(agreement_id: int, party: Side, engine: Engine, events: EventSink) -> bool:
-    """Sign the terms as ``party``; True once all three (UA, RU, mediator) have signed."""
+def sign_agreement(
+    agreement_id: int,
+    party: Side,
+    engine: Engine,
+    events: EventSink,
+    signed_note: str | None = None,
+) -> bool:
+    """Sign the terms as ``party``; True once all three (UA, RU, mediator) have signed.
+
+    ``signed_note`` is the party's own signed note over the terms, already verified by
+    ``services.agreement.upload_signature``; it is stored, and the log commits to it."""
     with engine.begin() as conn:
         signed = set(
             conn.execute(
@@ -212,11 +222,14 @@ def sign_agreement(agreement_id: int, party: Side, engine: Engine, events: Event
             raise NotAllowed(f"{party.value} has already signed agreement {agreement_id}")
         conn.execute(
             insert(agreement_signatures).values(
-                agreement_id=agreement_id, party=party.value, signed_at=_now()
+                agreement_id=agreement_id, party=party.value, signed_at=_now(), note=signed_note
             )
         )
         signed.add(party.value)
-        events.append(conn, "TermsSigned", {"agreement": agreement_id, "party": party.value})
+        payload: dict[str, Any] = {"agreement": agreement_id, "party": party.value}
+        if signed_note is not None:
+            payload["signed_note_sha256"] = hashlib.sha256(signed_note.encode()).hexdigest()
+        events.append(conn, "TermsSigned", payload)
     return signed == {s.value for s in Side}
 
 

@@ -1,6 +1,7 @@
-"""Ledger use cases: append events, commit to people, checkpoint, cosign, export, prove,
-erase. Each takes a SQLAlchemy ``Connection`` inside the caller's transaction, so a
-feature can log its event atomically with its own writes (``with engine.begin() as conn``).
+"""Ledger use cases: append events, commit to people, checkpoint, store the witnesses'
+cosignatures and publish, export, prove, erase. Each takes a SQLAlchemy ``Connection``
+inside the caller's transaction, so a feature can log its event atomically with its own
+writes (``with engine.begin() as conn``).
 
 >>> # with engine.begin() as conn:
 >>> #     index = append_event(conn, "tranche_planned", {"tranche": 1, "size": 390})
@@ -19,13 +20,12 @@ from sqlalchemy import Connection
 from homeward.adapters.ledger_store import LedgerStore
 from homeward.ledger import commitments
 from homeward.ledger.checkpoint import Checkpoint
-from homeward.ledger.cosign import DivergenceError, cosign
+from homeward.ledger.cosign import CosignerState, DivergenceError
 from homeward.ledger.events import make_leaf
 from homeward.ledger.export_format import dump_bundle, make_proof_bundle, write_export
 from homeward.ledger.merkle import (
     CompactRange,
     NodeId,
-    consistency_proof,
     inclusion_proof,
     leaf_hash,
 )
@@ -36,24 +36,26 @@ from homeward.ledger.note import (
     VerifierKey,
     open_note,
     sign_note,
+    split_note,
 )
 
 __all__ = [
     "DEFAULT_ORIGIN",
     "DivergenceError",
     "LedgerError",
+    "add_cosignatures",
     "append_event",
     "append_events",
     "audit",
-    "checkpoint_and_cosign",
-    "cosign_checkpoint",
     "erase",
     "export",
     "leaf_payload",
     "make_checkpoint",
     "person_commitment",
     "prove",
+    "publish_if_signed",
     "recompute_commitment",
+    "signed_by",
     "utc_now",
 ]
 
@@ -132,7 +134,7 @@ def make_checkpoint(
     if mediator.sig_type != ED25519:
         raise LedgerError(f"key {mediator.name} is a cosigning key, not a log key")
     store = LedgerStore(conn)
-    size = store.size()
+    size = store.lock_head()
     if size == 0:
         raise LedgerError("the ledger is empty; append an event before checkpointing")
     existing = store.checkpoint_at(size)
@@ -144,51 +146,66 @@ def make_checkpoint(
     return note
 
 
-def cosign_checkpoint(
+def add_cosignatures(
     conn: Connection,
-    party: Signer,
+    size: int,
+    witness: VerifierKey,
+    lines: Sequence[str],
     log_keys: Sequence[VerifierKey],
-    origin: str = DEFAULT_ORIGIN,
-    clock: Clock = utc_now,
 ) -> str:
-    """``party`` cosigns the latest checkpoint after checking it extends the last one it
-    cosigned; raises DivergenceError (and signs nothing) otherwise."""
+    """Store a witness's cosignature lines on the checkpoint at ``size``, replacing any
+    older line by the same key; return the note. Only lines that verify under ``witness``
+    are kept (LedgerError if none does)."""
     store = LedgerStore(conn)
-    latest = store.latest_checkpoint()
-    if latest is not None:
-        latest = store.lock_checkpoint(latest.size)
-    if latest is None:
-        raise LedgerError("no checkpoint to cosign")
-    last = store.cosigner_state(party.name)
-    proof: list[bytes] = []
-    if last is not None and 0 < last.size < latest.size:
-        proof = consistency_proof(last.size, latest.size, store.fetch_nodes)
-    note, state = cosign(
-        party,
-        latest.note,
-        log_keys=log_keys,
-        origin=origin,
-        last=last,
-        proof=proof,
-        timestamp=int(clock().timestamp()),
-    )
-    store.replace_note(latest.size, note)
-    store.set_cosigner_state(party.name, state)
+    stored = store.lock_checkpoint(size)
+    if stored is None:
+        raise LedgerError(f"no checkpoint at size {size}")
+    text, sigs, kept_lines = split_note(stored.note)
+    try:
+        opened = open_note(text + "\n" + "".join(lines), [witness])
+    except NoteError as exc:
+        raise LedgerError(f"cosignature by {witness.name} does not verify: {exc}") from exc
+    own = (witness.name, witness.key_id)
+    kept = [
+        line for (name, kid, _), line in zip(sigs, kept_lines, strict=True) if (name, kid) != own
+    ]
+    new = [line for line in opened.signature_lines if _line_key(line) == own]
+    note = text + "\n" + "".join(kept + new[:1])
+    open_note(note, list(log_keys))  # the log's own signature must still verify
+    store.replace_note(size, note)
+    store.set_cosigner_state(witness.name, CosignerState(stored.size, stored.root))
     return note
 
 
-def checkpoint_and_cosign(
+def _line_key(line: str) -> tuple[str, bytes]:
+    _, sigs, _ = split_note("x\n\n" + line)
+    return sigs[0][0], sigs[0][1]
+
+
+def signed_by(note: str, keys: Sequence[VerifierKey]) -> set[str]:
+    """The names among ``keys`` whose signature on ``note`` verifies."""
+    try:
+        return {s.name for s in open_note(note, keys).verified}
+    except NoteError:
+        return set()
+
+
+def publish_if_signed(
     conn: Connection,
-    mediator: Signer,
-    parties: Sequence[Signer],
-    origin: str = DEFAULT_ORIGIN,
+    size: int,
+    required: Sequence[VerifierKey],
     clock: Clock = utc_now,
-) -> str:
-    """``make_checkpoint`` then ``cosign_checkpoint`` by each party; return the final note."""
-    note = make_checkpoint(conn, mediator, origin, clock)
-    for party in parties:
-        note = cosign_checkpoint(conn, party, [mediator.verifier], origin, clock)
-    return note
+) -> bool:
+    """Mark the checkpoint at ``size`` published if every ``required`` key signed it."""
+    store = LedgerStore(conn)
+    stored = store.checkpoint_at(size)
+    if stored is None:
+        return False
+    names = {k.name for k in required}
+    if not names <= signed_by(stored.note, required):
+        return False
+    store.mark_published(size, clock())
+    return True
 
 
 def _signing_keys(note: str, keys: Sequence[VerifierKey]) -> list[VerifierKey]:
@@ -202,10 +219,16 @@ def _signing_keys(note: str, keys: Sequence[VerifierKey]) -> list[VerifierKey]:
 
 
 def export(conn: Connection, out_dir: Path, keys: Sequence[VerifierKey]) -> int:
-    """Write the latest checkpoint, its entries and its signers' keys to ``out_dir``."""
+    """Write the latest published checkpoint, its entries and its signers' keys to ``out_dir``."""
     store = LedgerStore(conn)
-    latest = store.latest_checkpoint()
+    latest = store.latest_published()
     if latest is None:
+        pending = store.latest_checkpoint()
+        if pending is not None:
+            raise LedgerError(
+                f"no published checkpoint yet: the one at size {pending.size} still lacks "
+                "cosignatures the witness policy requires (see `homeward witnesses status`)"
+            )
         raise LedgerError("no checkpoint yet; run make_checkpoint first")
     signers = _signing_keys(latest.note, keys)
     leaves = (leaf for _, leaf in store.iter_leaves(latest.size))
@@ -213,12 +236,13 @@ def export(conn: Connection, out_dir: Path, keys: Sequence[VerifierKey]) -> int:
 
 
 def prove(conn: Connection, index: int, keys: Sequence[VerifierKey]) -> bytes:
-    """A JSON proof bundle that entry ``index`` is in the latest checkpoint covering it."""
+    """A JSON proof bundle that entry ``index`` is in the latest published checkpoint
+    covering it."""
     store = LedgerStore(conn)
     checkpoint = store.checkpoint_covering(index)
     leaf = store.leaf(index)
     if checkpoint is None or leaf is None:
-        raise LedgerError(f"entry {index} is not covered by any checkpoint yet")
+        raise LedgerError(f"entry {index} is not covered by any published checkpoint yet")
     proof = inclusion_proof(index, checkpoint.size, store.fetch_nodes)
     signers = _signing_keys(checkpoint.note, keys)
     return dump_bundle(

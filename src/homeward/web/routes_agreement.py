@@ -16,7 +16,14 @@ from homeward.planning.feasibility import TermsCannotBeMetError
 from homeward.planning.istanbul import istanbul_2025_terms
 from homeward.planning.terms_file import TermsFileError, parse_terms_toml
 from homeward.services.access import Action, Principal, ResourceKind
-from homeward.services.agreement import agreement_view, eligibility, propose_terms
+from homeward.services.agreement import (
+    SignatureRejected,
+    agreement_view,
+    eligibility,
+    propose_terms,
+    terms_note_text,
+    upload_signature,
+)
 from homeward.services.exchange import NotAllowed, sign_agreement
 from homeward.services.planning_bridge import manifest, plan_agreement, tranche_rows
 from homeward.web.context import gettext_for, render, web
@@ -85,16 +92,48 @@ async def propose(
     return RedirectResponse("/agreement", status_code=303)
 
 
+@router.get("/agreement/{agreement_id}/terms.txt")
+async def terms_text(
+    request: Request, agreement_id: int, _p: Annotated[Principal, Depends(READ)]
+) -> Response:
+    """The exact text a party signs offline with `homeward cosigner sign --dir DIR FILE`."""
+    try:
+        text = await run_in_threadpool(terms_note_text, web(request).engine, agreement_id)
+    except NoResultFound:
+        raise NotFound() from None
+    return Response(
+        text,
+        media_type="text/plain; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="terms-{agreement_id}.txt"'},
+    )
+
+
 @router.post("/agreement/{agreement_id}/sign")
 async def sign(
-    request: Request, agreement_id: int, principal: Annotated[Principal, Depends(SIGN)]
+    request: Request,
+    agreement_id: int,
+    principal: Annotated[Principal, Depends(SIGN)],
+    signed_note: Annotated[str, Form()] = "",
 ) -> Response:
-    await run_in_threadpool(agreement_view, web(request).engine, agreement_id)  # 404 if none
+    """The mediator signs on its server; a party uploads the terms it signed with its own
+    key (`homeward cosigner sign`), checked against its registered key."""
+    _ = gettext_for(request)
+    engine, events = web(request).engine, web(request).events
+    await run_in_threadpool(agreement_view, engine, agreement_id)  # 404 if none
     try:
-        await run_in_threadpool(
-            sign_agreement, agreement_id, principal.party, web(request).engine, web(request).events
-        )
-    except NotAllowed as exc:
+        if principal.party is Side.MEDIATOR:
+            await run_in_threadpool(sign_agreement, agreement_id, principal.party, engine, events)
+        elif not signed_note.strip():
+            raise SignatureRejected(
+                _("Sign the terms with your own key (homeward cosigner sign), then paste it here.")
+            )
+        else:
+            # Browsers send a textarea's lines as CRLF, and a paste may drop the last newline.
+            note = signed_note.replace("\r\n", "\n").strip("\n") + "\n"
+            await run_in_threadpool(
+                upload_signature, engine, events, agreement_id, principal.party, note
+            )
+    except (NotAllowed, SignatureRejected) as exc:
         context = await _agreement_context(request)
         context["errors"] = {"sign": str(exc)}
         return render(request, "agreement.html", context, status=409)

@@ -5,6 +5,7 @@ The log holds commitments, never personal data, so every account may read it.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -13,13 +14,18 @@ from sqlalchemy import Engine, select
 from starlette.concurrency import run_in_threadpool
 
 from homeward.adapters.tables_ledger import ledger_checkpoints, ledger_cosigners
-from homeward.domain.values import Side
-from homeward.ledger.keys import KeyFileError, verifier_keys
+from homeward.ledger.keys import KeyFileError
 from homeward.ledger.note import VerifierKey
 from homeward.services.access import Action, Principal, ResourceKind
 from homeward.services.disclosure import entry_seen_by
 from homeward.services.ledger import LedgerError, audit, leaf_payload, prove
-from homeward.services.signing import checkpoint_and_cosign, ensure_keys, load_signers, signer_name
+from homeward.services.signing import (
+    PartyKeyInWorkspace,
+    ensure_mediator_key,
+    load_mediator,
+    mediator_keys,
+)
+from homeward.services.witnessing import list_witnesses, publish, witness_status
 from homeward.settings import Settings
 from homeward.web.context import render, web
 from homeward.web.security import Require
@@ -27,16 +33,14 @@ from homeward.web.security import Require
 router = APIRouter(include_in_schema=False)
 READ = Require(ResourceKind.LEDGER, Action.READ)
 WRITE = Require(ResourceKind.LEDGER, Action.WRITE)
-# The demo's passphrase, as `homeward demo` uses it when HOMEWARD_KEY_PASSPHRASE is unset.
 
 
-def _keys(settings: Settings) -> list[VerifierKey]:
+def _keys(settings: Settings, engine: Engine) -> list[VerifierKey]:
+    """The mediator's verifier keys and the registered witnesses' keys."""
     keys: list[VerifierKey] = []
-    for side in Side:
-        try:
-            keys.extend(verifier_keys(settings.keys_dir, signer_name(side)))
-        except KeyFileError:
-            continue  # a signer without a key yet: its signatures cannot be checked
+    with contextlib.suppress(KeyFileError):  # no key yet: nothing is signed
+        keys.extend(mediator_keys(settings.keys_dir))
+    keys.extend(w.key for w in list_witnesses(engine))
     return keys
 
 
@@ -57,6 +61,7 @@ def ledger_state(engine: Engine) -> dict[str, Any]:
             {"size": c.size, "root": c.root.hex(), "at": c.created_at} for c in checkpoints
         ],
         "cosigners": [{"name": c.name, "size": c.size, "root": c.root.hex()} for c in cosigners],
+        "witnessing": witness_status(engine),
     }
 
 
@@ -89,7 +94,11 @@ async def ledger_entry(
         with web(request).engine.connect() as conn:
             payload = leaf_payload(conn, index)
             try:
-                return payload, prove(conn, index, _keys(web(request).settings)), ""
+                return (
+                    payload,
+                    prove(conn, index, _keys(web(request).settings, web(request).engine)),
+                    "",
+                )
             except LedgerError as exc:
                 return payload, None, str(exc)
 
@@ -112,7 +121,7 @@ async def ledger_proof(
     def load() -> bytes | None:
         with web(request).engine.connect() as conn:
             try:
-                return prove(conn, index, _keys(web(request).settings))
+                return prove(conn, index, _keys(web(request).settings, web(request).engine))
             except LedgerError:
                 return None
 
@@ -132,14 +141,22 @@ async def ledger_proof(
 
 @router.post("/ledger/checkpoint")
 async def ledger_checkpoint(request: Request, _p: Annotated[Principal, Depends(WRITE)]) -> Response:
+    """Sign a checkpoint and ask the witnesses; a pending one shows who is missing and why."""
     settings = web(request).settings
     passphrase = settings.passphrase
 
-    def work() -> None:
-        ensure_keys(settings.keys_dir, passphrase)
-        signers = load_signers(settings.keys_dir, passphrase)
-        with web(request).engine.begin() as conn:
-            checkpoint_and_cosign(conn, signers, settings.ledger_origin)
+    def work() -> str | None:
+        try:
+            ensure_mediator_key(settings.keys_dir, passphrase)
+            mediator = load_mediator(settings.keys_dir, passphrase)
+            publish(web(request).engine, mediator, settings.ledger_origin)
+        except (PartyKeyInWorkspace, KeyFileError, LedgerError) as exc:
+            return str(exc)
+        return None
 
-    await run_in_threadpool(work)
+    problem = await run_in_threadpool(work)
+    if problem is not None:
+        state = await run_in_threadpool(ledger_state, web(request).engine)
+        state["problem"] = problem
+        return render(request, "ledger.html", state, status=409)
     return RedirectResponse("/ledger", status_code=303)

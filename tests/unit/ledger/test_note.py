@@ -8,8 +8,6 @@ import hashlib
 import pytest
 
 from homeward.ledger.checkpoint import Checkpoint, CheckpointError
-from homeward.ledger.cosign import CosignerState, DivergenceError, cosign
-from homeward.ledger.merkle import CompactRange, consistency_proof, leaf_hash
 from homeward.ledger.note import (
     COSIGNATURE_V1,
     KeyFormatError,
@@ -18,7 +16,6 @@ from homeward.ledger.note import (
     Signer,
     VerifierKey,
     open_note,
-    sign_note,
 )
 
 NEUMANN_SIGNER = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
@@ -115,58 +112,3 @@ def test_checkpoint_body_round_trips_and_rejects_a_short_root() -> None:
         Checkpoint.parse("homeward.test/log\n42\n" + base64.b64encode(bytes(16)).decode() + "\n")
     with pytest.raises(CheckpointError, match="decimal"):
         Checkpoint.parse("homeward.test/log\n042\n" + base64.b64encode(bytes(32)).decode() + "\n")
-
-
-def _tree(n: int) -> tuple[CompactRange, dict[tuple[int, int], bytes]]:
-    cr, nodes = CompactRange(), {}
-    for i in range(n):
-        h = leaf_hash(f"event {i}".encode())
-        nodes[(0, i)] = h
-        nodes.update(cr.append(h))
-    return cr, nodes
-
-
-def test_party_cosigns_an_extension_and_refuses_a_rewritten_history() -> None:
-    med, ua = Signer.generate("MED"), Signer.generate("UA", COSIGNATURE_V1)
-    origin = "homeward.test/log"
-    cr4, _ = _tree(4)
-    note4 = sign_note(Checkpoint(origin, 4, cr4.root()).body(), [med])
-    signed4, state = cosign(
-        ua, note4, log_keys=[med.verifier], origin=origin, last=None, proof=[], timestamp=100
-    )
-    assert open_note(signed4, [med.verifier, ua.verifier]).signed_by("UA")
-
-    cr7, nodes7 = _tree(7)
-    note7 = sign_note(Checkpoint(origin, 7, cr7.root()).body(), [med])
-    proof = consistency_proof(4, 7, lambda ids: nodes7)
-    _, state7 = cosign(
-        ua, note7, log_keys=[med.verifier], origin=origin, last=state, proof=proof, timestamp=101
-    )
-    assert state7 == CosignerState(7, cr7.root())
-
-    forked = CompactRange()
-    for i in range(7):
-        forked.append(leaf_hash(f"rewritten {i}".encode()))
-    note_fork = sign_note(Checkpoint(origin, 7, forked.root()).body(), [med])
-    with pytest.raises(DivergenceError, match="UA refuses to cosign"):
-        cosign(
-            ua,
-            note_fork,
-            log_keys=[med.verifier],
-            origin=origin,
-            last=state,
-            proof=proof,
-            timestamp=102,
-        )
-    with pytest.raises(DivergenceError, match="rollback"):
-        cosign(
-            ua, note4, log_keys=[med.verifier], origin=origin, last=state7, proof=[], timestamp=103
-        )
-
-
-def test_party_refuses_a_checkpoint_the_mediator_did_not_sign() -> None:
-    med, ua = Signer.generate("MED"), Signer.generate("UA", COSIGNATURE_V1)
-    impostor = Signer.generate("MED")
-    note = sign_note(Checkpoint("o", 1, leaf_hash(b"x")).body(), [impostor])
-    with pytest.raises(DivergenceError, match="no signature by a known key"):
-        cosign(ua, note, log_keys=[med.verifier], origin="o", last=None, proof=[], timestamp=1)
