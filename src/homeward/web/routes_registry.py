@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -73,7 +73,7 @@ async def search(
     _p: Annotated[Principal, Depends(READ)],
     q: str = "",
     kind: str = "holdings",
-    offset: int = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Response:
     """The registry table (an htmx fragment): names typed in either script or in Latin."""
     rows, total = await run_in_threadpool(
