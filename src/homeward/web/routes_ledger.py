@@ -9,9 +9,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from starlette.concurrency import run_in_threadpool
 
+from homeward.adapters.ledger_store import LedgerStore
 from homeward.adapters.tables_ledger import ledger_checkpoints, ledger_cosigners
 from homeward.domain.values import Side
 from homeward.ledger.keys import KeyFileError, verifier_keys
@@ -20,7 +21,8 @@ from homeward.services.access import Action, Principal, ResourceKind
 from homeward.services.ledger import LedgerError, audit, leaf_payload, prove
 from homeward.services.signing import checkpoint_and_cosign, ensure_keys, load_signers, signer_name
 from homeward.settings import Settings
-from homeward.web.context import render, web
+from homeward.web.context import gettext_for, render, web
+from homeward.web.errors import Conflict
 from homeward.web.security import Require
 
 router = APIRouter(include_in_schema=False)
@@ -59,13 +61,15 @@ def ledger_state(engine: Engine) -> dict[str, Any]:
     }
 
 
-def verify(engine: Engine) -> tuple[bool, str]:
+def verify(engine: Engine) -> tuple[bool, str, int]:
+    """(verifies, entries or the problem, how many checkpoints there were to check)."""
     with engine.connect() as conn:
         try:
             size = audit(conn)
         except LedgerError as exc:
-            return False, str(exc)
-    return True, f"{size}"
+            return False, str(exc), 0
+        checkpoints = conn.execute(select(func.count()).select_from(ledger_checkpoints))
+        return True, f"{size}", int(checkpoints.scalar_one())
 
 
 @router.get("/ledger")
@@ -76,8 +80,10 @@ async def ledger_page(request: Request, _p: Annotated[Principal, Depends(READ)])
 
 @router.get("/ledger/verify")
 async def ledger_verify(request: Request, _p: Annotated[Principal, Depends(READ)]) -> Response:
-    ok, detail = await run_in_threadpool(verify, web(request).engine)
-    return render(request, "_ledger_verify.html", {"ok": ok, "detail": detail})
+    ok, detail, checkpoints = await run_in_threadpool(verify, web(request).engine)
+    return render(
+        request, "_ledger_verify.html", {"ok": ok, "detail": detail, "checkpoints": checkpoints}
+    )
 
 
 @router.get("/ledger/entries/{index}")
@@ -138,5 +144,12 @@ async def ledger_checkpoint(request: Request, _p: Annotated[Principal, Depends(W
         with web(request).engine.begin() as conn:
             checkpoint_and_cosign(conn, signers, settings.ledger_origin)
 
+    if await run_in_threadpool(_is_empty, web(request).engine):
+        raise Conflict(gettext_for(request)("The log is empty: there is nothing to checkpoint yet."))
     await run_in_threadpool(work)
     return RedirectResponse("/ledger", status_code=303)
+
+
+def _is_empty(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return LedgerStore(conn).size() == 0
