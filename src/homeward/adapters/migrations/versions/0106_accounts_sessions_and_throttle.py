@@ -38,7 +38,9 @@ def upgrade() -> None:
         "users", sa.column("id", sa.Integer), sa.column("username"), sa.column("username_key")
     )
     seen: dict[str, str] = {}
-    for user_id, username in conn.execute(sa.select(users.c.id, users.c.username)):
+    for user_id, username in conn.execute(
+        sa.select(users.c.id, users.c.username).order_by(users.c.id)
+    ):
         key = _fold(username)
         if key in seen:
             raise RuntimeError(
