@@ -64,7 +64,8 @@ def test_the_database_keys_and_exports_are_readable_by_their_owner_only(
     assert matched.returncode == 0, matched.stderr
     files = [p for p in workspace.rglob("*") if p.is_file()]
     names = {p.name for p in files}
-    assert "homeward.db" in names and "matches.csv" in names
+    assert "homeward.db" in names
+    assert "matches.csv" in names
     assert any(p.parent.name == "keys" for p in files)
     loose = {str(p.relative_to(workspace)): oct(_mode(p)) for p in files if _mode(p) != 0o600}
     assert loose == {}
@@ -87,7 +88,8 @@ def test_match_writes_formula_like_ids_as_text(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     with out.open(encoding="utf-8", newline="") as handle:
         cells = [c for row in list(csv.reader(handle))[1:] for c in row[:2]]
-    assert "'+REQ-0" in cells and "'-REQ-1" in cells
+    assert "'+REQ-0" in cells
+    assert "'-REQ-1" in cells
     assert '\'=HYPERLINK("http://evil.invalid","open")' in cells
     assert "'@SUM(A1)" in cells
     assert "REQ-4" in cells  # a plain id is left as it is

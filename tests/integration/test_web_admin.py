@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from homeward.services.accounts import user_id_of
-from homeward.web.testing import bearer, csrf_of, log_in, make_app
+from homeward.web.testing import bearer, log_in, make_app
 
 
 @pytest.fixture

@@ -54,7 +54,8 @@ def _token_works(client: TestClient, headers: dict[str, str]) -> bool:
 def test_after_logout_the_old_cookie_and_token_are_refused(site) -> None:
     client, passwords, _ = site
     token, cookie = _held(client, "ua.officer", passwords["ua.officer"])
-    assert _cookie_works(client, cookie) and _token_works(client, token)
+    assert _cookie_works(client, cookie)
+    assert _token_works(client, token)
     client.cookies.set("homeward_session", cookie)
     csrf = csrf_of(client.get("/dashboard").text)
     out = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
@@ -93,7 +94,8 @@ def test_after_a_password_change_old_cookies_and_tokens_are_refused_but_this_bro
     assert changed.status_code == 200
     assert 'id="password-changed"' in changed.text
     new_cookie = changed.cookies.get("homeward_session")
-    assert new_cookie and new_cookie != old_cookie
+    assert new_cookie
+    assert new_cookie != old_cookie
     assert _cookie_works(client, new_cookie)
     assert not _cookie_works(client, old_cookie)
     assert not _token_works(client, token)
@@ -156,7 +158,7 @@ def test_a_role_changed_by_the_administrator_applies_to_the_next_request(site) -
 
 
 def test_usernames_differing_only_in_case_are_one_account(site) -> None:
-    client, passwords, engine = site
+    client, _, engine = site
     create_user(CreateUser(Side.UA, Role.PARTY_VIEWER, "ua.tester", "tester-password"), engine)
     with pytest.raises(AccountError) as refused:
         create_user(CreateUser(Side.UA, Role.PARTY_VIEWER, "UA.TESTER", "other-password"), engine)

@@ -145,7 +145,9 @@ async def ledger_checkpoint(request: Request, _p: Annotated[Principal, Depends(W
             checkpoint_and_cosign(conn, signers, settings.ledger_origin)
 
     if await run_in_threadpool(_is_empty, web(request).engine):
-        raise Conflict(gettext_for(request)("The log is empty: there is nothing to checkpoint yet."))
+        raise Conflict(
+            gettext_for(request)("The log is empty: there is nothing to checkpoint yet.")
+        )
     await run_in_threadpool(work)
     return RedirectResponse("/ledger", status_code=303)
 
