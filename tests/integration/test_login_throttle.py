@@ -134,3 +134,11 @@ def test_rotating_forwarded_addresses_from_an_untrusted_peer_are_still_throttled
             )
     assert answers[:10] == [401] * 10
     assert answers[10:] == [429] * 5
+
+
+def test_the_trusted_proxies_setting_is_read_as_a_list_of_addresses_or_networks() -> None:
+    from homeward.settings import Settings
+
+    settings = Settings.from_env({"HOMEWARD_TRUSTED_PROXIES": " 127.0.0.1, 10.0.0.0/24 ,"})
+    assert settings.trusted_proxies == ("127.0.0.1", "10.0.0.0/24")
+    assert Settings.from_env({}).trusted_proxies == ()
