@@ -34,7 +34,6 @@ router = APIRouter(include_in_schema=False)
 PUBLIC = Require(ResourceKind.PUBLIC)
 ACCOUNT = Require(ResourceKind.ACCOUNT, Action.WRITE)
 ACCOUNT_READ = Require(ResourceKind.ACCOUNT, Action.READ)
-__all__ = ["client_of", "router"]
 
 
 def _set_session(response: Response, request: Request, cookie: str) -> None:
