@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from homeward.domain.values import Side
+from homeward.services.access import Action, Decision, Principal, Resource, ResourceKind, Role
 from homeward.services.accounts import user_id_of
 from homeward.web.testing import bearer, log_in, make_app
 
@@ -124,6 +126,13 @@ def test_the_access_log_finds_who_read_whose_data_and_who_was_refused(admin) -> 
     assert rows("outcome=refused") == ["ua.officer (UA)"]
     assert rows("whose=RU&outcome=allowed") == ["ru.viewer (RU)"]
     assert rows("who=nobody") == []
+    log = client.app.state.web.access_log  # type: ignore[attr-defined]
+    who = Principal(0, "med.verifier", Side.MEDIATOR, Role.MEDIATOR_VERIFIER)
+    log.record(
+        who, Action.READ, Resource(ResourceKind.HANDOVER, Side.UA, "42"), Decision(True, "ok")
+    )
+    assert rows("ident=42") == ["med.verifier (MED)"]
+    assert rows("ident=4") == []
     assert client.get("/admin/access-log?outcome=maybe").status_code == 422
 
 

@@ -15,13 +15,15 @@ PAGE = 100
 @dataclass(frozen=True, slots=True)
 class AccessQuery:
     """Filters, all optional: the reader's username (any case, part of it), the party whose
-    data was reached, the kind of data, and the outcome (``allowed``, ``refused``)."""
+    data was reached, the kind of data, the outcome (``allowed``, ``refused``) and the
+    object's id exactly (a handover, a match: who looked at this one?)."""
 
     who: str = ""
     whose: str = ""
     kind: str = ""
     outcome: str = ""
     offset: int = 0
+    ident: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ def search_access_log(engine: Engine, query: AccessQuery) -> tuple[list[AccessRo
         conditions.append(t.resource_party == query.whose)
     if query.kind:
         conditions.append(t.resource_kind == query.kind)
+    if query.ident.strip():
+        conditions.append(t.resource_id == query.ident.strip())
     if query.outcome in ("allowed", "refused"):
         conditions.append(t.allowed.is_(query.outcome == "allowed"))
     with engine.connect() as conn:

@@ -1,7 +1,8 @@
 """The administrator's pages: accounts (create, disable, enable, reset the password, change
 the role, delete) and the access log, searchable by who read whose data and the outcome.
 
-An administrator sees no personal data: the access log names record ids, never people.
+An administrator sees no personal data: the access log names objects by id (a handover, a
+match), never people.
 """
 
 from __future__ import annotations
@@ -184,10 +185,11 @@ async def access_log_page(
     kind: Annotated[str, Query(max_length=32)] = "",
     outcome: Annotated[str, Query(pattern="^(|allowed|refused)$")] = "",
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    ident: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """Every decision on personal data, newest first: who, which data of whose, allowed or
     refused and why."""
-    query = AccessQuery(who, whose, kind, outcome, offset)
+    query = AccessQuery(who, whose, kind, outcome, offset, ident)
     rows, total = await run_in_threadpool(search_access_log, web(request).engine, query)
     return render(
         request,
