@@ -170,11 +170,14 @@ async def password_change(
         field = exc.field if exc.field in ("current_password", "new_password") else "new_password"
         return render(request, "password.html", {"errors": {field: message}, "done": False}, 422)
     session = session_of(request)
-    cookie = web(request).signer.session_cookie(
-        (principal.user_id, generation), principal.language, session.csrf if session else ""
-    )
     response = render(request, "password.html", {"errors": {}, "done": True})
-    _set_session(response, request, cookie)
+    if session is not None and session.user is not None and session.user[0] == principal.user_id:
+        # The browser that made the change stays logged in; a bearer token never turns
+        # into a cookie.
+        cookie = web(request).signer.session_cookie(
+            (principal.user_id, generation), principal.language, session.csrf
+        )
+        _set_session(response, request, cookie)
     return response
 
 
