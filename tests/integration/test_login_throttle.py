@@ -142,3 +142,57 @@ def test_the_trusted_proxies_setting_is_read_as_a_list_of_addresses_or_networks(
     settings = Settings.from_env({"HOMEWARD_TRUSTED_PROXIES": " 127.0.0.1, 10.0.0.0/24 ,"})
     assert settings.trusted_proxies == ("127.0.0.1", "10.0.0.0/24")
     assert Settings.from_env({}).trusted_proxies == ()
+
+
+ATTACKER = """
+import sys, threading, time
+from argon2 import PasswordHasher
+from homeward.adapters.db import make_engine
+from homeward.services import accounts
+
+accounts.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+engine = make_engine(sys.argv[1])
+start_at, me = float(sys.argv[2]), int(sys.argv[3])
+outcomes = []
+def attempt(n):
+    try:
+        accounts.authenticate("ua.target", f"guess-{me}-{n}", f"10.{me}.0.{n}", engine)
+        outcomes.append("in")
+    except accounts.LoginThrottled:
+        outcomes.append("throttled")
+    except accounts.LoginFailed:
+        outcomes.append("checked")
+threads = [threading.Thread(target=attempt, args=(n,)) for n in range(10)]
+time.sleep(max(0.0, start_at - time.time()))
+for t in threads: t.start()
+for t in threads: t.join()
+print(" ".join(outcomes))
+"""
+
+
+def test_four_server_processes_guessing_at_once_get_five_checks_between_them(
+    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+    import sys
+    import time
+
+    monkeypatch.setattr(accounts, "_HASHERS", [CountingHasher()])
+    create_user(CreateUser(Side.UA, Role.PARTY_OFFICER, "ua.target", "the-right-one"), engine)
+    start_at = time.time() + 8  # every process imported and connected by then
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", ATTACKER, db_url, str(start_at), str(n)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    outcomes = []
+    for child in children:
+        out, _ = child.communicate(timeout=180)
+        assert child.returncode == 0
+        outcomes.extend(out.split())
+    assert len(outcomes) == 40
+    assert outcomes.count("in") == 0
+    assert outcomes.count("checked") <= accounts.MAX_FAILURES_PER_USERNAME
