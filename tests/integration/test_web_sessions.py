@@ -182,3 +182,25 @@ def test_failed_logins_in_another_case_count_against_the_same_account(site) -> N
         "/api/v1/token", data={"username": "ru.viewer", "password": passwords["ru.viewer"]}
     )
     assert right.status_code == 429
+
+
+def test_guessing_the_current_password_from_a_session_is_throttled_like_a_login(site) -> None:
+    client, passwords, _ = site
+    csrf = log_in(client, "ua.officer", passwords["ua.officer"])
+    statuses = []
+    for n in range(6):
+        answer = client.post(
+            "/account/password",
+            data={
+                "csrf_token": csrf,
+                "current_password": f"guess-number-{n}",
+                "new_password": "a-new-long-password",
+                "repeat_password": "a-new-long-password",
+            },
+        )
+        statuses.append(answer.status_code)
+    assert statuses == [422] * 5 + [429]
+    refused = client.post(
+        "/api/v1/token", data={"username": "ua.officer", "password": passwords["ua.officer"]}
+    )
+    assert refused.status_code == 429

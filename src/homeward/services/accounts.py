@@ -235,16 +235,27 @@ def end_sessions(engine: Engine, user_id: int) -> int:
 
 def change_password(engine: Engine, user_id: int, current: str, new: str) -> int:
     """The user changes their own password (knowing the current one); every other session
-    and token ends. Returns the new generation for the session that made the change."""
+    and token ends. Returns the new generation for the session that made the change.
+    Wrong current passwords count against the same allowance as failed logins
+    (LoginThrottled past it)."""
     _check_password(new, "new_password")
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         row = conn.execute(
-            select(users.c.password_hash).where(users.c.id == user_id, users.c.active.is_(True))
+            select(users.c.password_hash, users.c.username_key).where(
+                users.c.id == user_id, users.c.active.is_(True)
+            )
         ).first()
-        if row is None:
-            raise AccountError("user", "no such account")
-        if not _verify(row.password_hash, current):
-            raise AccountError("current_password", "the current password is wrong")
+    if row is None:
+        raise AccountError("user", "no such account")
+    # Guesses of the current password (from a stolen session) count as failed logins.
+    key = f"user:{row.username_key}"
+    with engine.begin() as conn:
+        if not login_throttle.take_slot(conn, key, MAX_FAILURES_PER_USERNAME, _now(), WINDOW):
+            raise LoginThrottled("too many failed attempts; wait a minute")
+    if not _verify(row.password_hash, current):
+        raise AccountError("current_password", "the current password is wrong")
+    _give_back(engine, [key])
+    with engine.begin() as conn:
         return _next_generation(conn, user_id, password_hash=_HASHERS[0].hash(new))
 
 

@@ -161,6 +161,9 @@ async def password_change(
             current_password,
             new_password,
         )
+    except LoginThrottled:
+        errors = {"current_password": _("Too many failed logins. Wait a minute and try again.")}
+        return render(request, "password.html", {"errors": errors, "done": False}, 429)
     except AccountError as exc:
         message = (
             _("The current password is wrong.")
