@@ -144,3 +144,19 @@ def test_the_admin_pages_speak_ukrainian_and_russian(admin) -> None:
     client.post("/language", data={"language": "ru", "csrf_token": csrf, "back": "/"})
     assert "Учётные записи" in client.get("/admin/accounts").text
     assert "Журнал доступа" in client.get("/admin/access-log").text
+
+
+def test_every_change_to_an_account_is_in_the_access_log(admin, engine: Engine) -> None:
+    client, _, csrf = admin
+    target = user_id_of(engine, "ru.viewer")
+    client.post(f"/admin/accounts/{target}", data={"csrf_token": csrf, "action": "disable"})
+    client.post(
+        f"/admin/accounts/{target}",
+        data={"csrf_token": csrf, "action": "role", "party": "RU", "role": "party_officer"},
+    )
+    page = client.get("/admin/access-log?kind=users").text
+    table = page.split('id="access-log"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<td>admin (MED)</td>") == 2
+    assert "ru.viewer" in table
+    assert "role changed: party_officer (RU)" in table
+    assert "disabled" in table

@@ -14,7 +14,15 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from homeward.domain.values import Side
-from homeward.services.access import PERSONAL, Action, Principal, ResourceKind, Role
+from homeward.services.access import (
+    PERSONAL,
+    Action,
+    Decision,
+    Principal,
+    Resource,
+    ResourceKind,
+    Role,
+)
 from homeward.services.accounts import (
     LANGUAGES,
     MIN_PASSWORD,
@@ -38,6 +46,25 @@ router = APIRouter(include_in_schema=False)
 READ = Require(ResourceKind.USERS, Action.READ)
 WRITE = Require(ResourceKind.USERS, Action.WRITE)
 ACTIONS = ("disable", "enable", "reset", "role", "delete")
+# What the access log says was done to an account (translated on the access log page).
+_DONE = {
+    "disable": "disabled",
+    "enable": "enabled",
+    "reset": "password reset",
+    "role": "role changed",
+    "delete": "deleted",
+}
+
+
+async def _audit(
+    request: Request, admin: Principal, username: str, done: str, detail: str = ""
+) -> None:
+    """Every change to an account goes to the access log too, before the answer: who
+    changed whose account, and how (searchable like any other decision)."""
+    resource = Resource(ResourceKind.USERS, None, username)
+    decision = Decision(True, f"{done}: {detail}" if detail else done)
+    log = web(request).access_log
+    await run_in_threadpool(log.record, admin, Action.WRITE, resource, decision)
 
 
 def _account_error(request: Request, exc: AccountError, username: str = "") -> dict[str, str]:
@@ -87,7 +114,7 @@ async def accounts_page(request: Request, _p: Annotated[Principal, Depends(READ)
 @router.post("/admin/accounts")
 async def create_account(
     request: Request,
-    _p: Annotated[Principal, Depends(WRITE)],
+    admin: Annotated[Principal, Depends(WRITE)],
     username: Annotated[str, Form()] = "",
     party: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "",
@@ -115,6 +142,7 @@ async def create_account(
     except AccountError as exc:
         errors = _account_error(request, exc, username)
         return await _accounts_page(request, {"errors": errors, "form": form}, status=422)
+    await _audit(request, admin, created.username, "created", f"{role} ({party})")
     extra: dict[str, Any] = {"notice": _("Account %(name)s created.", name=created.username)}
     if not password:
         extra["shown_password"] = (created.username, chosen)
@@ -173,6 +201,8 @@ async def change_account(
             extra["notice"] = _("%(name)s is deleted.", name=account.username)
     except AccountError as exc:
         return await _accounts_page(request, {"errors": _account_error(request, exc)}, 422)
+    detail = f"{role} ({party})" if action == "role" else ""
+    await _audit(request, principal, account.username, _DONE[action], detail)
     return await _accounts_page(request, extra)
 
 
@@ -199,6 +229,6 @@ async def access_log_page(
             "total": total,
             "query": query,
             "page": PAGE,
-            "kinds": sorted(k.value for k in PERSONAL),
+            "kinds": [*sorted(k.value for k in PERSONAL), ResourceKind.USERS.value],
         },
     )
