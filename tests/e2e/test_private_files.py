@@ -162,3 +162,21 @@ def test_the_match_writer_neutralises_every_formula_start_even_tab_and_carriage_
     expected = ["'=1+1", "'+1", "'-1", "'@A1", "'\tTAB", "'\rCR", "UA-7", "O'Brien"]
     assert [r[0] for r in rows] == expected
     assert [r[1] for r in rows] == expected
+
+
+def test_a_workspace_left_world_readable_from_before_is_closed_on_the_next_command(
+    tmp_path: Path, loose_umask: object
+) -> None:
+    registry = write_rows(tmp_path / "holdings.csv", person_rows("UAH", 3, seed=5))
+    imported = homeward(tmp_path, "import", "--party", "UA", "--kind", "holdings", str(registry))
+    assert imported.returncode == 0, imported.stderr
+    db = tmp_path / "homeward.db"
+    db.chmod(0o644)
+    (tmp_path / "keys").mkdir(exist_ok=True)
+    old_key = tmp_path / "keys" / "web-secret.key"
+    old_key.write_bytes(b"x" * 32)
+    old_key.chmod(0o644)
+    assert homeward(tmp_path, "users", "list").returncode == 0
+    assert _mode(db) == 0o600
+    assert _mode(old_key) == 0o600
+    assert _mode(registry) == 0o644  # the clerk's own input file is not ours to change

@@ -9,7 +9,10 @@ a file written before that point or by code that may run without it.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 PRIVATE_UMASK = 0o077
 
@@ -26,3 +29,27 @@ def write_private(path: Path, data: bytes) -> None:
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     path.chmod(0o600)
+
+
+def sqlite_files(database_url: str) -> list[Path]:
+    """The SQLite database and its WAL and shared-memory files (none for PostgreSQL)."""
+    url = make_url(database_url)
+    if not url.drivername.startswith("sqlite") or not url.database or url.database == ":memory:":
+        return []
+    db = Path(url.database)
+    return [db, Path(f"{db}-wal"), Path(f"{db}-shm")]
+
+
+def tighten(paths: Iterable[Path]) -> list[Path]:
+    """Make existing files of ours that others could read 0600 (a workspace made before
+    files were private, or copied with a loose umask); return the ones changed."""
+    changed = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue  # not there (yet): created private by the umask
+        if path.is_file() and info.st_uid == os.getuid() and info.st_mode & 0o077:
+            path.chmod(0o600)
+            changed.append(path)
+    return changed

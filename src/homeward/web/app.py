@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from sqlalchemy.exc import NoResultFound
 
-from homeward.adapters.private_files import restrict_new_files
+from homeward.adapters.private_files import restrict_new_files, sqlite_files, tighten
 from homeward.services.access import AccessDenied, SqlAccessLog
 from homeward.services.ledger_events import LedgerEventSink
 from homeward.settings import Settings
@@ -72,6 +72,7 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
     >>> # app = create_app(Settings(), engine); uvicorn.run(app)
     """
     restrict_new_files()  # whatever the server writes (database, exports, logs) is 0600
+    tighten(sqlite_files(settings.database_url))  # and a database made readable before
 
     @asynccontextmanager
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
