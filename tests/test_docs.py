@@ -41,7 +41,12 @@ def test_every_setting_is_documented() -> None:
     from homeward.settings import Settings
 
     doc = (Settings.__doc__ or "") + (ROOT / "docs/cli.md").read_text(encoding="utf-8")
-    for name in ("HOMEWARD_DATABASE_URL", "HOMEWARD_WORKSPACE", "HOMEWARD_KEY_PASSPHRASE"):
+    for name in (
+        "HOMEWARD_DATABASE_URL",
+        "HOMEWARD_WORKSPACE",
+        "HOMEWARD_KEY_PASSPHRASE",
+        "HOMEWARD_TRUSTED_PROXIES",
+    ):
         assert name in doc
         assert name in (ROOT / "src/homeward/settings.py").read_text(encoding="utf-8")
 

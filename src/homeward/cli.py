@@ -11,6 +11,7 @@ import click
 from tqdm import tqdm
 
 from homeward.adapters.personfile import PersonFileError
+from homeward.adapters.private_files import restrict_new_files, sqlite_files, tighten
 from homeward.bootstrap import open_workspace
 from homeward.domain.values import RegistryKind, Side
 from homeward.settings import Settings
@@ -27,6 +28,11 @@ def main(ctx: click.Context) -> None:
     The workspace database is HOMEWARD_DATABASE_URL (default sqlite:///homeward.db).
     """
     ctx.obj = Settings.from_env()
+    # Databases, exports, keys and logs hold personal data or secrets: owner only (0600),
+    # and a workspace database or key left readable by others from before is closed too.
+    restrict_new_files()
+    keys = ctx.obj.keys_dir
+    tighten([*sqlite_files(ctx.obj.database_url), *(keys.iterdir() if keys.is_dir() else [])])
     # Splink reports its training steps on the root logger; a user wants the outcome.
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s: %(message)s")
     logging.getLogger("splink").setLevel(logging.ERROR)

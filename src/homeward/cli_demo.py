@@ -22,23 +22,27 @@ from homeward.settings import Settings
 @click.pass_obj
 def demo(settings: Settings, seed: int, out: Path) -> None:
     """Replay the Istanbul 2025 exchange (1,000 for 1,000 over three days) on synthetic people."""
-    from homeward.adapters.tables_registry import persons
+    from homeward.adapters.schema import metadata
     from homeward.bootstrap import open_workspace
     from homeward.services.demo import run_demo, start_demo_cosigners
     from homeward.services.ledger_events import LedgerEventSink
     from homeward.services.signing import ensure_mediator_key, load_mediator
 
     settings = settings.for_workspace(out)
-    if settings.database_url.startswith("sqlite:///"):
-        db_file = Path(settings.database_url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    # Nothing is deleted: a workspace that holds anything at all is refused as it is.
     workspace = open_workspace(settings)
     with workspace.engine.connect() as conn:
-        if conn.execute(select(func.count()).select_from(persons)).scalar_one():
-            raise click.ClickException(
-                f"the database at {settings.database_url} is not empty; the demo needs a fresh one"
-            )
+        filled = [
+            table.name
+            for table in metadata.sorted_tables
+            if conn.execute(select(func.count()).select_from(table)).scalar_one()
+        ]
+    if filled:
+        workspace.close()
+        raise click.ClickException(
+            f"the database at {settings.database_url} is not empty (it holds "
+            f"{', '.join(filled)}); the demo needs a fresh one: choose another --out folder"
+        )
     passphrase = settings.passphrase
     ensure_mediator_key(settings.keys_dir, passphrase)
     mediator = load_mediator(settings.keys_dir, passphrase)
@@ -126,4 +130,6 @@ def serve(settings: Settings, workspace: Path, host: str, port: int) -> None:
         click.echo("demo logins (role, username, password):")
         click.echo(logins.read_text(encoding="utf-8").rstrip())
     click.echo(f"homeward is serving {workspace} at http://{host}:{port}/")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # X-Forwarded-For is read by the app itself, from HOMEWARD_TRUSTED_PROXIES only: uvicorn
+    # would otherwise believe it from any local peer.
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

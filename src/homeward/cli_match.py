@@ -10,6 +10,7 @@ import click
 from tqdm import tqdm
 
 from homeward.adapters.personfile import PersonFileError, read_person_file
+from homeward.adapters.spreadsheet import neutralise
 from homeward.domain.person import PersonRecord
 from homeward.matching.decide import MatchResult, Thresholds
 from homeward.matching.engine import BACKENDS, features, match_features_lists
@@ -37,12 +38,18 @@ def read_records(path: Path, bar: tqdm) -> list[PersonRecord]:  # type: ignore[t
 
 
 def write_results(path: Path, results: list[MatchResult]) -> None:
+    """The output CSV; ids that would run as spreadsheet formulas are written as text."""
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(OUTPUT_HEADER)
         for r in results:
             writer.writerow(
-                (r.request_id, r.record_id or "", f"{r.probability:.6f}", r.decision.value)
+                (
+                    neutralise(r.request_id),
+                    neutralise(r.record_id or ""),
+                    f"{r.probability:.6f}",
+                    r.decision.value,
+                )
             )
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
+from sqlalchemy import Engine
 
 from homeward.bootstrap import open_workspace
 from homeward.domain.values import Side
@@ -26,30 +29,88 @@ def users() -> None:
 @click.option("--username", required=True)
 @click.option(
     "--password",
-    required=True,
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="At least 8 characters.",
+    help="At least 8 characters. Without it a random password is made and printed once.",
 )
 @click.option("--language", default="en", type=click.Choice(["en", "uk", "ru"]))
 @click.pass_obj
 def create(
-    settings: Settings, party: str, role: str, username: str, password: str, language: str
+    settings: Settings, party: str, role: str, username: str, password: str | None, language: str
 ) -> None:
     """Create an account (password stored as an argon2 hash)."""
-    from homeward.services.accounts import AccountError, CreateUser, create_user
+    from homeward.services.accounts import AccountError, CreateUser, create_user, generate_password
 
+    chosen = password if password is not None else generate_password()
     workspace = open_workspace(settings)
     try:
         principal = create_user(
-            CreateUser(Side(party), Role(role), username, password, language), workspace.engine
+            CreateUser(Side(party), Role(role), username, chosen, language), workspace.engine
         )
     except AccountError as exc:
         raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
     finally:
         workspace.close()
     click.echo(f"created {principal.username} ({principal.role.value}, {principal.party.value})")
+    if password is None:
+        click.echo(f"password (shown only this once): {chosen}")
+
+
+def _change(settings: Settings, username: str, change: Callable[[Engine, int], object]) -> object:
+    from homeward.services.accounts import AccountError, user_id_of
+
+    workspace = open_workspace(settings)
+    try:
+        user_id = user_id_of(workspace.engine, username)
+        if user_id is None:
+            raise click.BadParameter(f"no account {username!r}", param_hint="USERNAME")
+        return change(workspace.engine, user_id)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        workspace.close()
+
+
+@users.command("disable")
+@click.argument("username")
+@click.pass_obj
+def disable(settings: Settings, username: str) -> None:
+    """Disable an account: its sessions and API tokens end at once."""
+    from homeward.services.accounts import set_active
+
+    _change(settings, username, lambda engine, uid: set_active(engine, uid, False))
+    click.echo(f"disabled {username}; its sessions and tokens have ended")
+
+
+@users.command("enable")
+@click.argument("username")
+@click.pass_obj
+def enable(settings: Settings, username: str) -> None:
+    """Enable a disabled account again."""
+    from homeward.services.accounts import set_active
+
+    _change(settings, username, lambda engine, uid: set_active(engine, uid, True))
+    click.echo(f"enabled {username}")
+
+
+@users.command("delete")
+@click.argument("username")
+@click.pass_obj
+def delete(settings: Settings, username: str) -> None:
+    """Delete an account; its sessions and tokens are refused from then on."""
+    from homeward.services.accounts import delete_user
+
+    _change(settings, username, delete_user)
+    click.echo(f"deleted {username}")
+
+
+@users.command("reset-password")
+@click.argument("username")
+@click.pass_obj
+def reset(settings: Settings, username: str) -> None:
+    """Give an account a new random password (printed once); its sessions and tokens end."""
+    from homeward.services.accounts import reset_password
+
+    password = _change(settings, username, reset_password)
+    click.echo(f"password of {username} (shown only this once): {password}")
 
 
 @users.command("list")

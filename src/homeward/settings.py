@@ -28,6 +28,10 @@ class Settings:
     ``HOMEWARD_DATABASE_URL``: the database (default ``sqlite:///homeward.db``; PostgreSQL as
     ``postgresql+psycopg://user@host/db``). ``HOMEWARD_WORKSPACE``: the folder for keys,
     models and exports (default: the current folder).
+    ``HOMEWARD_TRUSTED_PROXIES``: comma-separated addresses or networks of the reverse
+    proxies in front of the web server (e.g. ``127.0.0.1,10.0.0.0/24``); only from these is
+    ``X-Forwarded-For`` believed for the login throttle's client address (default: none,
+    the peer's own address counts).
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -35,6 +39,7 @@ class Settings:
     key_passphrase: str | None = None
     cosigner_passphrase: str | None = None
     ledger_origin: str = DEFAULT_LEDGER_ORIGIN
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def keys_dir(self) -> Path:
@@ -53,6 +58,9 @@ class Settings:
             key_passphrase=env.get("HOMEWARD_KEY_PASSPHRASE"),
             cosigner_passphrase=env.get("HOMEWARD_COSIGNER_PASSPHRASE") or None,
             ledger_origin=env.get("HOMEWARD_LEDGER_ORIGIN", DEFAULT_LEDGER_ORIGIN),
+            trusted_proxies=tuple(
+                p.strip() for p in env.get("HOMEWARD_TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
         )
 
     @property

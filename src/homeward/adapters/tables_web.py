@@ -1,4 +1,4 @@
-"""Web tables: user accounts, login attempts (for throttling) and the access log."""
+"""Web tables: user accounts, the login throttle and the access log."""
 
 from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Table
 
@@ -9,25 +9,29 @@ users = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("username", String(100), nullable=False, unique=True),
+    # The username folded (NFKC, casefold): ``ua.tester`` and ``UA.TESTER`` are one account.
+    Column("username_key", String(100), nullable=False, unique=True),
     Column("password_hash", String(200), nullable=False),
     Column("party", String(8), nullable=False),
     Column("role", String(32), nullable=False),
     Column("language", String(8), nullable=False, default="en"),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Every session cookie and API token carries the generation it was issued under;
+    # logout, a password change or deactivation moves it on and so ends them all at once.
+    Column("session_generation", Integer, nullable=False, default=0, server_default="0"),
 )
 
-login_attempts = Table(
-    "login_attempts",
+# Failed logins per key ("user:<folded name>", "client:<address>") in a fixed window: a
+# slot is taken by one conditional UPDATE before the password is checked, so concurrent
+# attempts (threads or processes) cannot all slip under the limit.
+login_throttle = Table(
+    "login_throttle",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("username", String(100), nullable=False),
-    Column("client", String(100), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("success", Boolean, nullable=False),
+    Column("key", String(200), primary_key=True),
+    Column("window_start", DateTime(timezone=True), nullable=False),
+    Column("failures", Integer, nullable=False),
 )
-Index("ix_login_attempts_username_at", login_attempts.c.username, login_attempts.c.at)
-Index("ix_login_attempts_client_at", login_attempts.c.client, login_attempts.c.at)
 
 # One row per access decision on personal data: who, what, whose, allowed or not.
 access_log = Table(
@@ -46,3 +50,4 @@ access_log = Table(
     Column("reason", String(200), nullable=False),
 )
 Index("ix_access_log_at", access_log.c.at)
+Index("ix_access_log_username_at", access_log.c.username, access_log.c.at)

@@ -16,8 +16,6 @@ False
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,8 +25,6 @@ from sqlalchemy import Engine, insert
 
 from homeward.adapters.tables_web import access_log
 from homeward.domain.values import Side
-
-logger = logging.getLogger(__name__)
 
 
 class Role(StrEnum):
@@ -306,7 +302,9 @@ def _row(
 
 
 class SqlAccessLog:
-    """The access_log table; each decision in its own short transaction."""
+    """The access_log table; each decision committed in its own short transaction before
+    ``record`` returns, so before the answer it guards is sent: a server killed right
+    after answering has already kept every decision (ASVS 16.3.2). No buffer, no thread."""
 
     def __init__(self, engine: Engine, clock: Callable[[], dt.datetime] | None = None) -> None:
         self.engine = engine
@@ -318,56 +316,6 @@ class SqlAccessLog:
 
     def flush(self) -> None:
         """Nothing is held back."""
-
-
-class BufferedAccessLog:
-    """The access_log table written by one background writer, a batch every ``interval``
-    seconds: a busy crossing desk does not wait for the log, and the log still gets every
-    decision (``flush`` writes what is pending; the app flushes on shutdown)."""
-
-    def __init__(
-        self,
-        engine: Engine,
-        interval: float = 0.2,
-        clock: Callable[[], dt.datetime] | None = None,
-    ) -> None:
-        self.engine = engine
-        self.interval = interval
-        self.clock = clock or (lambda: dt.datetime.now(dt.UTC))
-        self._pending: list[dict[str, object]] = []
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._writer: threading.Thread | None = None
-
-    def record(self, principal: Principal, action: Action, resource: Resource, d: Decision) -> None:
-        with self._lock:
-            self._pending.append(_row(self.clock(), principal, action, resource, d))
-            if self._writer is None:
-                self._writer = threading.Thread(target=self._run, name="access-log", daemon=True)
-                self._writer.start()
-
-    def flush(self) -> None:
-        with self._lock:
-            batch, self._pending = self._pending, []
-        if not batch:
-            return
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(insert(access_log), batch)
-        except Exception:
-            with self._lock:  # keep the decisions for the next attempt, then report
-                self._pending[:0] = batch
-            raise
-
-    def _run(self) -> None:
-        while True:
-            self._wake.wait(self.interval)
-            try:
-                self.flush()
-            except Exception:  # the database is away: keep the batch, say so, try again
-                logger.exception(
-                    "access log not written yet; %d decisions held", len(self._pending)
-                )
 
 
 class MemoryAccessLog:

@@ -1,19 +1,18 @@
-"""OAuth2 password flow: POST /api/v1/token, and who am I."""
+"""OAuth2 password flow: POST /api/v1/token, who am I, and logging out (revoking)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from homeward.services.access import Action, Principal, ResourceKind
-from homeward.services.accounts import LoginFailed, LoginThrottled, authenticate
+from homeward.services.accounts import LoginFailed, LoginThrottled, authenticate, end_sessions
 from homeward.web.context import web
-from homeward.web.routes_auth import client_of
-from homeward.web.security import TOKEN_MAX_AGE, Require
+from homeward.web.security import TOKEN_MAX_AGE, Require, client_of
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
@@ -42,7 +41,7 @@ async def issue_token(
 ) -> Token:
     """Exchange a username and password for a bearer token (OAuth2 password flow)."""
     try:
-        principal = await run_in_threadpool(
+        login = await run_in_threadpool(
             authenticate, form.username, form.password, client_of(request), web(request).engine
         )
     except LoginThrottled:
@@ -51,7 +50,9 @@ async def issue_token(
         raise HTTPException(
             401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"}
         ) from None
-    return Token(access_token=web(request).signer.token(principal))
+    return Token(
+        access_token=web(request).signer.token((login.principal.user_id, login.generation))
+    )
 
 
 @router.get("/me")
@@ -65,3 +66,13 @@ async def me(
         role=principal.role.value,
         language=principal.language,
     )
+
+
+@router.post("/logout", status_code=204, responses={401: {"description": "not authenticated"}})
+async def logout(
+    request: Request,
+    principal: Annotated[Principal, Depends(Require(ResourceKind.ACCOUNT, Action.WRITE))],
+) -> Response:
+    """Revoke every token and session of the account at once (the token sent included)."""
+    await run_in_threadpool(end_sessions, web(request).engine, principal.user_id)
+    return Response(status_code=204)

@@ -17,13 +17,14 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from sqlalchemy.exc import NoResultFound
 
-from homeward.services.access import AccessDenied, BufferedAccessLog
+from homeward.adapters.private_files import restrict_new_files, sqlite_files, tighten
+from homeward.services.access import AccessDenied, SqlAccessLog
 from homeward.services.ledger_events import LedgerEventSink
 from homeward.settings import Settings
-from homeward.web.context import WebContext, render
+from homeward.web.context import WebContext, gettext_for, render
 from homeward.web.errors import BadInput, Conflict, NotFound
 from homeward.web.i18n import load_all
-from homeward.web.security import NotAuthenticated, Signer
+from homeward.web.security import NotAuthenticated, Signer, trusted_networks
 
 SECRET_FILE = "web-secret.key"
 DENIED_HEADER = "X-Access-Denied"
@@ -39,6 +40,7 @@ PAGE_MODULES = (
     "routes_agreement",
     "routes_handover",
     "routes_ledger",
+    "routes_accounts",
 )
 API_MODULES = ("api_auth", "api_registry", "api_exchange", "api_agreement")
 
@@ -59,11 +61,18 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _wants_html(request: Request) -> bool:
+    """A browser (it asks for text/html) on a page, not the API nor a script."""
+    return not _is_api(request) and "text/html" in request.headers.get("accept", "")
+
+
 def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) -> FastAPI:
     """The whole web application: pages, the JSON API under /api/v1 and static assets.
 
     >>> # app = create_app(Settings(), engine); uvicorn.run(app)
     """
+    restrict_new_files()  # whatever the server writes (database, exports, logs) is 0600
+    tighten(sqlite_files(settings.database_url))  # and a database made readable before
 
     @asynccontextmanager
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
@@ -86,10 +95,12 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
         settings=settings,
         engine=engine,
         signer=Signer(secret if secret is not None else load_secret(settings)),
-        access_log=BufferedAccessLog(engine),
+        # Written before the answer leaves: a decision survives a kill -9 right after it.
+        access_log=SqlAccessLog(engine),
         events=LedgerEventSink(),
         translations=load_all(),
         templates=templates,
+        trusted_proxies=trusted_networks(settings.trusted_proxies),
     )
     app.mount("/static", StaticFiles(directory=str(web_root / "static")), name="static")
     # Routes are added flat (not through include_router) so ``app.routes`` lists every
@@ -140,7 +151,15 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
         return render(request, "error.html", {"message": str(exc)}, status=422)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_html(request):
+            _ = gettext_for(request)
+            if any(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors()):
+                # /ledger/entries/abc names no entry: for a reader that is "not found".
+                message = _("There is no page at this address.")
+                return render(request, "error.html", {"message": message}, status=404)
+            message = _("A value in the address is not valid (a number too large or not a number).")
+            return render(request, "error.html", {"message": message}, status=422)
         errors = [
             {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
             for e in exc.errors()

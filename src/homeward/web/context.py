@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
 from fastapi import Request
@@ -30,6 +31,8 @@ class WebContext:
     templates: Jinja2Templates
     max_upload_bytes: int = 50 * 1024 * 1024
     jobs: ImportJobs = field(default_factory=ImportJobs)
+    # Peers whose X-Forwarded-For is believed (HOMEWARD_TRUSTED_PROXIES); none by default.
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
 
 
 def web(request: Request) -> WebContext:
@@ -59,9 +62,9 @@ def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
     session = session_of(request)
+    # Only the principal read from the accounts table this request: a revoked cookie's
+    # name is never shown.
     principal = getattr(request.state, "principal", None)
-    if principal is None and session is not None:
-        principal = session.principal
     lang = language_of(request)
     values: dict[str, Any] = {
         "request": request,
@@ -70,6 +73,7 @@ def render(
         "lang": lang,
         "languages": LANGUAGES,
         "_": pick(web(request).translations, lang),
+        "status": status,
     }
     values.update(context or {})
     return web(request).templates.TemplateResponse(request, template, values, status_code=status)

@@ -1,4 +1,4 @@
-"""Login, logout and the language switcher (pages)."""
+"""Login, logout, one's own password and the language switcher (pages)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,30 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from homeward.services.access import Action, Principal, ResourceKind
-from homeward.services.accounts import LoginFailed, LoginThrottled, authenticate, set_language
+from homeward.services.accounts import (
+    AccountError,
+    LoginFailed,
+    LoginThrottled,
+    authenticate,
+    change_password,
+    end_sessions,
+    get_principal,
+    set_language,
+)
 from homeward.web.context import gettext_for, language_of, render, web
 from homeward.web.i18n import LANGUAGES
-from homeward.web.security import SESSION_COOKIE, SESSION_MAX_AGE, Require, session_of
+from homeward.web.security import (
+    SESSION_COOKIE,
+    SESSION_MAX_AGE,
+    Require,
+    client_of,
+    session_of,
+)
 
 router = APIRouter(include_in_schema=False)
 PUBLIC = Require(ResourceKind.PUBLIC)
 ACCOUNT = Require(ResourceKind.ACCOUNT, Action.WRITE)
+ACCOUNT_READ = Require(ResourceKind.ACCOUNT, Action.READ)
 
 
 def _set_session(response: Response, request: Request, cookie: str) -> None:
@@ -36,10 +52,6 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//"):
         return target
     return "/dashboard"
-
-
-def client_of(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 @router.get("/")
@@ -86,7 +98,7 @@ async def login(
         context["errors"] = {"password": _("Enter your password.")}
         return render(request, "login.html", context, status=422)
     try:
-        principal = await run_in_threadpool(
+        login_ = await run_in_threadpool(
             authenticate, username, password, client_of(request), web(request).engine
         )
     except LoginThrottled:
@@ -96,16 +108,79 @@ async def login(
         context["errors"] = {"form": _("Wrong username or password.")}
         return render(request, "login.html", context, status=401)
     # A fresh CSRF token on login: a token seen before login is not trusted after.
-    cookie = web(request).signer.session_cookie(principal, principal.language)
+    principal = login_.principal
+    cookie = web(request).signer.session_cookie(
+        (principal.user_id, login_.generation), principal.language
+    )
     redirect = RedirectResponse(_safe_next(next), status_code=303)
     _set_session(redirect, request, cookie)
     return redirect
 
 
 @router.post("/logout")
-async def logout(_p: Annotated[Principal, Depends(ACCOUNT)]) -> Response:
+async def logout(principal: Annotated[Principal, Depends(ACCOUNT)], request: Request) -> Response:
+    """End every session and API token of the account, here and on other devices: a
+    copied cookie is worth nothing after its owner logs out."""
+    await run_in_threadpool(end_sessions, web(request).engine, principal.user_id)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/account/password")
+async def password_page(
+    request: Request, _p: Annotated[Principal, Depends(ACCOUNT_READ)]
+) -> Response:
+    return render(request, "password.html", {"errors": {}, "done": False})
+
+
+@router.post("/account/password")
+async def password_change(
+    request: Request,
+    principal: Annotated[Principal, Depends(ACCOUNT)],
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+    repeat_password: Annotated[str, Form()] = "",
+) -> Response:
+    """Change one's own password: every other session and token ends; this one goes on."""
+    _ = gettext_for(request)
+    errors: dict[str, str] = {}
+    if not current_password:
+        errors["current_password"] = _("Enter your current password.")
+    elif len(new_password) < 8:
+        errors["new_password"] = _("A password has at least 8 characters.")
+    elif new_password != repeat_password:
+        errors["repeat_password"] = _("The two new passwords differ.")
+    if errors:
+        return render(request, "password.html", {"errors": errors, "done": False}, status=422)
+    try:
+        generation = await run_in_threadpool(
+            change_password,
+            web(request).engine,
+            principal.user_id,
+            current_password,
+            new_password,
+        )
+    except LoginThrottled:
+        errors = {"current_password": _("Too many failed logins. Wait a minute and try again.")}
+        return render(request, "password.html", {"errors": errors, "done": False}, 429)
+    except AccountError as exc:
+        message = (
+            _("The current password is wrong.")
+            if exc.field == "current_password"
+            else _("This password cannot be used.")
+        )
+        field = exc.field if exc.field in ("current_password", "new_password") else "new_password"
+        return render(request, "password.html", {"errors": {field: message}, "done": False}, 422)
+    session = session_of(request)
+    response = render(request, "password.html", {"errors": {}, "done": True})
+    if session is not None and session.user is not None and session.user[0] == principal.user_id:
+        # The browser that made the change stays logged in; a bearer token never turns
+        # into a cookie.
+        cookie = web(request).signer.session_cookie(
+            (principal.user_id, generation), principal.language, session.csrf
+        )
+        _set_session(response, request, cookie)
     return response
 
 
@@ -120,13 +195,15 @@ async def choose_language(
         language = "en"
     session = session_of(request)
     csrf = session.csrf if session else ""
-    # Only a cookie session is carried over: a bearer token never turns into a cookie.
-    principal = session.principal if session else None
-    if principal is not None:
-        await run_in_threadpool(set_language, web(request).engine, principal.user_id, language)
-        principal = Principal(
-            principal.user_id, principal.username, principal.party, principal.role, language
-        )
+    # Only a cookie session is carried over: a bearer token never turns into a cookie, and
+    # a revoked session is not carried over either.
+    user = session.user if session else None
+    if user is not None:
+        engine = web(request).engine
+        if await run_in_threadpool(get_principal, engine, user[0], user[1]) is None:
+            user = None
+        else:
+            await run_in_threadpool(set_language, engine, user[0], language)
     response = RedirectResponse(_safe_next(back) if back else "/", status_code=303)
-    _set_session(response, request, web(request).signer.session_cookie(principal, language, csrf))
+    _set_session(response, request, web(request).signer.session_cookie(user, language, csrf))
     return response

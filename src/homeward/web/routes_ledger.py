@@ -10,9 +10,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from starlette.concurrency import run_in_threadpool
 
+from homeward.adapters.ledger_store import LedgerStore
 from homeward.adapters.tables_ledger import ledger_checkpoints, ledger_cosigners
 from homeward.ledger.keys import KeyFileError
 from homeward.ledger.note import VerifierKey
@@ -27,7 +28,8 @@ from homeward.services.signing import (
 )
 from homeward.services.witnessing import list_witnesses, publish, witness_status
 from homeward.settings import Settings
-from homeward.web.context import render, web
+from homeward.web.context import gettext_for, render, web
+from homeward.web.errors import Conflict
 from homeward.web.security import Require
 
 router = APIRouter(include_in_schema=False)
@@ -65,13 +67,15 @@ def ledger_state(engine: Engine) -> dict[str, Any]:
     }
 
 
-def verify(engine: Engine) -> tuple[bool, str]:
+def verify(engine: Engine) -> tuple[bool, str, int]:
+    """(verifies, entries or the problem, how many checkpoints there were to check)."""
     with engine.connect() as conn:
         try:
             size = audit(conn)
         except LedgerError as exc:
-            return False, str(exc)
-    return True, f"{size}"
+            return False, str(exc), 0
+        checkpoints = conn.execute(select(func.count()).select_from(ledger_checkpoints))
+        return True, f"{size}", int(checkpoints.scalar_one())
 
 
 @router.get("/ledger")
@@ -82,8 +86,10 @@ async def ledger_page(request: Request, _p: Annotated[Principal, Depends(READ)])
 
 @router.get("/ledger/verify")
 async def ledger_verify(request: Request, _p: Annotated[Principal, Depends(READ)]) -> Response:
-    ok, detail = await run_in_threadpool(verify, web(request).engine)
-    return render(request, "_ledger_verify.html", {"ok": ok, "detail": detail})
+    ok, detail, checkpoints = await run_in_threadpool(verify, web(request).engine)
+    return render(
+        request, "_ledger_verify.html", {"ok": ok, "detail": detail, "checkpoints": checkpoints}
+    )
 
 
 @router.get("/ledger/entries/{index}")
@@ -154,9 +160,18 @@ async def ledger_checkpoint(request: Request, _p: Annotated[Principal, Depends(W
             return str(exc)
         return None
 
+    if await run_in_threadpool(_is_empty, web(request).engine):
+        raise Conflict(
+            gettext_for(request)("The log is empty: there is nothing to checkpoint yet.")
+        )
     problem = await run_in_threadpool(work)
     if problem is not None:
         state = await run_in_threadpool(ledger_state, web(request).engine)
         state["problem"] = problem
         return render(request, "ledger.html", state, status=409)
     return RedirectResponse("/ledger", status_code=303)
+
+
+def _is_empty(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return LedgerStore(conn).size() == 0

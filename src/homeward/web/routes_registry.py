@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -73,7 +73,7 @@ async def search(
     _p: Annotated[Principal, Depends(READ)],
     q: str = "",
     kind: str = "holdings",
-    offset: int = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Response:
     """The registry table (an htmx fragment): names typed in either script or in Latin."""
     rows, total = await run_in_threadpool(
@@ -142,10 +142,15 @@ async def import_status(
 ) -> Response:
     job = web(request).jobs.get(job_id)
     if job is None or job.party.value != party.upper():
-        return render(request, "error.html", {"message": "no such import"}, status=404)
-    return render(
-        request, "_import_status.html", {"job": job, "party": job.party.value, "errors": {}}
-    )
+        message = gettext_for(request)("There is no such import.")
+        return render(request, "error.html", {"message": message}, status=404)
+    context: dict[str, Any] = {"job": job, "party": job.party.value, "errors": {}}
+    if job.done and not job.error:
+        # The page's counters and recent imports follow the import (htmx out-of-band).
+        engine = web(request).engine
+        context["counts"] = await run_in_threadpool(registry_counts, engine, job.party)
+        context["batches"] = await run_in_threadpool(recent_batches, engine, job.party)
+    return render(request, "_import_status.html", context)
 
 
 @router.get("/parties/{party}/quarantine")

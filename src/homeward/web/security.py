@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from typing import Any
 
 from fastapi import Request
@@ -26,10 +27,10 @@ from homeward.services.access import (
     Principal,
     Resource,
     ResourceKind,
-    Role,
     authorize,
     decide,
 )
+from homeward.services.accounts import get_principal
 
 SESSION_COOKIE = "homeward_session"
 SESSION_MAX_AGE = 12 * 3600
@@ -42,9 +43,14 @@ class NotAuthenticated(Exception):
     """No valid session or token: pages redirect to the login, the API answers 401."""
 
 
+# (user id, session generation): what a cookie or token names. The account itself (party,
+# role, language, still active, generation still current) is read on every request.
+Ident = tuple[int, int]
+
+
 @dataclass(frozen=True, slots=True)
 class Session:
-    principal: Principal | None
+    user: Ident | None
     csrf: str
     language: str
 
@@ -58,17 +64,13 @@ class Signer:
         self._token = URLSafeTimedSerializer(secret, salt="homeward.api-token")
 
     @staticmethod
-    def _claims(p: Principal) -> dict[str, Any]:
-        return {"u": p.user_id, "n": p.username, "p": p.party.value, "r": p.role.value}
+    def _ident(data: dict[str, Any]) -> Ident:
+        return int(data["u"]), int(data["g"])
 
-    @staticmethod
-    def _principal(data: dict[str, Any], language: str) -> Principal:
-        return Principal(int(data["u"]), str(data["n"]), Side(data["p"]), Role(data["r"]), language)
-
-    def session_cookie(self, principal: Principal | None, language: str, csrf: str = "") -> str:
+    def session_cookie(self, user: Ident | None, language: str, csrf: str = "") -> str:
         data: dict[str, Any] = {"c": csrf or secrets.token_urlsafe(24), "l": language}
-        if principal is not None:
-            data.update(self._claims(principal))
+        if user is not None:
+            data.update(u=user[0], g=user[1])
         return self._session.dumps(data)
 
     def read_session(self, cookie: str | None) -> Session | None:
@@ -76,9 +78,8 @@ class Signer:
             return None
         try:
             data = self._session.loads(cookie, max_age=SESSION_MAX_AGE)
-            language = str(data.get("l", "en"))
-            principal = self._principal(data, language) if "u" in data else None
-            return Session(principal, str(data["c"]), language)
+            user = self._ident(data) if "u" in data else None
+            return Session(user, str(data["c"]), str(data.get("l", "en")))
         except (BadSignature, KeyError, ValueError, TypeError):
             return None
 
@@ -95,13 +96,12 @@ class Signer:
             return None
         return data if isinstance(data, dict) else None
 
-    def token(self, principal: Principal) -> str:
-        return self._token.dumps(self._claims(principal) | {"l": principal.language})
+    def token(self, user: Ident) -> str:
+        return self._token.dumps({"u": user[0], "g": user[1]})
 
-    def read_token(self, token: str) -> Principal | None:
+    def read_token(self, token: str) -> Ident | None:
         try:
-            data = self._token.loads(token, max_age=TOKEN_MAX_AGE)
-            return self._principal(data, str(data.get("l", "en")))
+            return self._ident(self._token.loads(token, max_age=TOKEN_MAX_AGE))
         except (BadSignature, KeyError, ValueError, TypeError):
             return None
 
@@ -121,8 +121,9 @@ def session_of(request: Request) -> Session | None:
     return cached
 
 
-def principal_of(request: Request) -> tuple[Principal | None, bool]:
-    """The principal and whether it came from the cookie (so forms need CSRF)."""
+def ident_of(request: Request) -> tuple[Ident | None, bool]:
+    """What the request's token or cookie names, and whether it came from the cookie (so
+    forms need CSRF)."""
     token = _bearer(request)
     signer: Signer = request.app.state.web.signer
     if token is not None:
@@ -130,7 +131,50 @@ def principal_of(request: Request) -> tuple[Principal | None, bool]:
     if request.url.path.startswith("/api/"):
         return None, False  # the API authenticates by bearer token only, never by cookie
     session = session_of(request)
-    return (session.principal if session else None), True
+    return (session.user if session else None), True
+
+
+async def principal_of(request: Request) -> tuple[Principal | None, bool]:
+    """The principal, read from the accounts table on every request (a revoked session,
+    a disabled or deleted account is refused at once), and whether it came from the cookie."""
+    ident, from_cookie = ident_of(request)
+    principal = None
+    if ident is not None:
+        engine = request.app.state.web.engine
+        principal = await run_in_threadpool(get_principal, engine, ident[0], ident[1])
+    request.state.principal = principal
+    return principal, from_cookie
+
+
+def client_of(request: Request) -> str:
+    """The client's address: the peer's, or, when the peer is a configured trusted proxy
+    (``HOMEWARD_TRUSTED_PROXIES``), the nearest address in X-Forwarded-For that is not one
+    of the proxies. Anyone else's X-Forwarded-For is ignored: it is whatever they typed."""
+    peer = request.client.host if request.client else "unknown"
+    proxies: tuple[IPv4Network | IPv6Network, ...] = request.app.state.web.trusted_proxies
+    if not proxies or not _within(peer, proxies):
+        return peer
+    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",")]
+    for hop in reversed([h for h in hops if h]):
+        if not _within(hop, proxies):
+            try:
+                return str(ip_address(hop))
+            except ValueError:
+                return peer  # a hop that is no address: the chain cannot be followed
+    return peer
+
+
+def _within(address: str, networks: tuple[IPv4Network | IPv6Network, ...]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def trusted_networks(proxies: tuple[str, ...]) -> tuple[IPv4Network | IPv6Network, ...]:
+    """Parse the trusted proxies setting (addresses or networks)."""
+    return tuple(ip_network(p, strict=False) for p in proxies)
 
 
 async def check_csrf(request: Request) -> None:
@@ -170,7 +214,7 @@ class Require:
         return f"Require({self.kind.value}, {self.action.value})"
 
     async def __call__(self, request: Request) -> Principal | None:
-        principal, from_cookie = principal_of(request)
+        principal, from_cookie = await principal_of(request)
         if from_cookie and request.method in UNSAFE_METHODS and principal is not None:
             await check_csrf(request)
         if self.kind is ResourceKind.PUBLIC:
