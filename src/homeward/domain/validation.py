@@ -20,14 +20,13 @@ from homeward.domain.values import Category, Health, LegalStatus, PartialDate, S
 MAX_FIELD_LENGTH = 500
 OLDEST_AGE = 120  # a birth date further back than this is a typing error, not a person
 UNNAMED_PREFIX = "__unnamed_"  # readers key a value under an empty header as __unnamed_<n>__
-SHAPE_KEY = "__shape__"  # readers set it for rows of the wrong shape
-DAMAGE_KEY = "__damage__"  # readers set it (with a template and values) for damaged bytes
+DAMAGE_KEY = "__damage__"  # readers put a list of FieldError here for damaged rows
 
 # Message templates (msgids). web/locale/*/messages.po translate every one of them.
 REQUIRED_EMPTY = "required field is empty"
 REQUIRED_MISSING = "required column is missing"
 NOT_KNOWN = "%(value)s is not a value homeward reads here; use one of %(allowed)s"
-TOO_LONG = "longer than %(limit)s characters"
+TOO_LONG = "longer than %(limit)s characters; it starts: %(start)s"
 HAS_NUL = "contains a NUL character"
 UNNAMED = "a value under column %(column)s, which has no name in the header: %(value)s"
 DATE_FORM = "%(value)s is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD"
@@ -36,8 +35,9 @@ DATE_FUTURE = "%(value)s is in the future"
 DATE_TOO_OLD = "%(value)s is more than %(years)s years ago"
 CAPTURE_BEFORE_BIRTH = "%(value)s is before the date of birth"
 DUPLICATE = "duplicate of line %(line)s in this file"
-SHAPE = "%(values)s values for %(columns)s columns"
+SHAPE = "%(values)s values for %(columns)s columns; the raw line: %(raw)s"
 NOT_OBJECT = "this item is not an object"
+NUL_LINE = "a NUL byte in the line; the raw bytes: %(raw)s"
 BAD_BYTES = "not valid %(encoding)s; the raw bytes: %(raw)s"
 STRAY_QUOTE = "a quote is not closed, or other text follows a closing quote; the raw line: %(raw)s"
 LINE_TOO_LONG = "the line is longer than %(limit)s bytes; it starts: %(raw)s"
@@ -61,6 +61,7 @@ MESSAGES = (
     SHAPE,
     NOT_OBJECT,
     BAD_BYTES,
+    NUL_LINE,
     STRAY_QUOTE,
     LINE_TOO_LONG,
     FORMULA,
@@ -160,11 +161,8 @@ def parse_person_row(
     extra: dict[str, str] = {}
     for key, value in raw.items():
         name = str(key).strip()
-        if name == SHAPE_KEY:
-            errors.append(_shape_error(value))
-            continue
-        if name == DAMAGE_KEY:
-            errors.append(_damage_error(value))
+        if name == DAMAGE_KEY:  # the reader found the row's bytes or shape damaged
+            errors.extend(value if isinstance(value, list) else [field_error("row", str(value))])
             continue
         text = "" if value is None else str(value).strip()
         if name.startswith(UNNAMED_PREFIX):
@@ -175,7 +173,8 @@ def parse_person_row(
                 )
             continue
         if len(text) > MAX_FIELD_LENGTH:
-            errors.append(field_error(name, TOO_LONG, limit=MAX_FIELD_LENGTH))
+            start = repr(text[:60]) + "…"
+            errors.append(field_error(name, TOO_LONG, limit=MAX_FIELD_LENGTH, start=start))
             continue
         if "\x00" in text:
             errors.append(field_error(name, HAS_NUL))
@@ -184,8 +183,9 @@ def parse_person_row(
             values[name] = text or None
         elif name:
             extra[name] = text
+    damaged = DAMAGE_KEY in raw  # its values are not to be trusted; say only what broke
     for name in REQUIRED_FIELDS:
-        if not values.get(name):
+        if not damaged and not values.get(name):
             errors.append(field_error(name, REQUIRED_EMPTY if name in values else REQUIRED_MISSING))
 
     get = values.get
@@ -225,19 +225,6 @@ def parse_person_row(
         ),
         [],
     )
-
-
-def _shape_error(value: object) -> FieldError:
-    if isinstance(value, tuple) and len(value) == 2:
-        return field_error("row", SHAPE, values=value[0], columns=value[1])
-    return field_error("row", NOT_OBJECT)
-
-
-def _damage_error(value: object) -> FieldError:
-    """The reader's (template, values) for a row whose bytes or quoting are damaged."""
-    if isinstance(value, FieldError):
-        return value
-    return field_error("row", str(value))
 
 
 def describe_allowed(field: str) -> str:

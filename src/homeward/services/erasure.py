@@ -59,6 +59,7 @@ def erase_person(person_id: int, engine: Engine, events: EventSink, *, actor: st
                 given_name=ERASED,
                 extra="{}",
                 content_hash="erased",
+                sort_key=None,  # the key would still tell where the name sorted
                 **blank,
             )
         )
