@@ -14,6 +14,7 @@ import codecs
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from homeward.adapters.personfile_errors import (
@@ -234,7 +235,10 @@ def _header(path: Path, lines: _Lines, codec: str) -> tuple[str, list[str]]:
         raise PersonFileError(path, 1, NO_HEADER)
     if line.damage is not None:
         raise PersonFileError(
-            path, line.number, HEADER_DAMAGED, encoding="UTF-8" if codec == "utf-8-sig" else codec,
+            path,
+            line.number,
+            HEADER_DAMAGED,
+            encoding="UTF-8" if codec == "utf-8-sig" else codec,
             raw=_escape(line.text, codec),
         )
     text = line.text.removeprefix("\ufeff")
@@ -323,9 +327,7 @@ def _guess_legacy(lines: list[bytes]) -> str:
     best, best_score = "cp1252", 0
     for codec in _LEGACY_CANDIDATES:
         text = joined.decode(codec, "replace")
-        score = sum(
-            1 for a, b in zip(text, text[1:], strict=False) if a.isalpha() and b in _CYRILLIC_LOWER
-        )
+        score = sum(1 for a, b in pairwise(text) if a.isalpha() and b in _CYRILLIC_LOWER)
         score -= 4 * sum(1 for c in text if not (c.isalnum() or c.isspace() or c in ",.;'\"-/()"))
         if score > best_score:
             best, best_score = codec, score

@@ -32,7 +32,7 @@ MAX_DEPTH = 32  # a person is an object of plain values; a nested value is kept 
 _CHUNK = 1 << 20
 
 
-class _Constant(Exception):  # noqa: N818 - internal signal, not an error shown to anyone
+class _Constant(Exception):
     def __init__(self, text: str) -> None:
         self.text = text
 

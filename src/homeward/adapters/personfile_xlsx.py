@@ -8,6 +8,7 @@ count cells and to find formulas saved without a value (openpyxl would give them
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import zipfile
 from collections.abc import Iterator
@@ -57,7 +58,7 @@ def xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
         if not sheets:
             raise PersonFileError(path, None, XLSX_NOT_WORKBOOK, detail="no worksheet")
         first = sheets[0]
-        formulas = _scan_sheet(path, book, first._worksheet_path)  # noqa: SLF001
+        formulas = _scan_sheet(path, book, first._worksheet_path)
         others = [s.title for s in sheets[1:] if _has_data(s)]
         first.reset_dimensions()  # a forged dimension would pad every row to 16,384 cells
         rows = first.iter_rows(values_only=True)
@@ -71,15 +72,20 @@ def xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
         names = _names(path, header)
         epoch = book.epoch
         for number, values in enumerate(rows, start=2):
-            cells = [_cell_text(v, n in DATE_COLUMNS, epoch, from_excel) for n, v in zip(names, values, strict=False)]
-            cells += [_cell_text(v, False, epoch, from_excel) for v in values[len(names):]]
+            cells = [
+                _cell_text(v, n in DATE_COLUMNS, epoch, from_excel)
+                for n, v in zip(names, values, strict=False)
+            ]
+            cells += [_cell_text(v, False, epoch, from_excel) for v in values[len(names) :]]
             missing = formulas.get(number)
             if not any(c.strip() for c in cells) and not missing:
                 continue
             row: dict[str, object] = dict(zip(names, cells, strict=False))
-            if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
+            if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
                 column = len(names) + 1
-                row[f"{UNNAMED_PREFIX}{column}__"] = next(c for c in cells[len(names):] if c.strip())
+                row[f"{UNNAMED_PREFIX}{column}__"] = next(
+                    c for c in cells[len(names) :] if c.strip()
+                )
             if missing:
                 row[DAMAGE_KEY] = [field_error("row", FORMULA, cell=c) for c in missing]
             yield number, row
@@ -103,25 +109,22 @@ def _names(path: Path, header: tuple[Any, ...]) -> list[str]:
 
 
 def _cell_text(value: object, is_date: bool, epoch: dt.datetime, from_excel: Any) -> str:
+    text = str(value)
     if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if is_date and isinstance(value, int | float) and not isinstance(value, bool):
-        # A number in a date column: a year (1990) or a date kept as Excel's serial number
-        # (32874 is 1990-01-01) in a cell not formatted as a date.
-        if float(value).is_integer() and 1800 <= value <= 2200:
-            return str(int(value))
-        if 2200 < value < 2_958_466:
-            try:
-                return str(from_excel(value, epoch).date().isoformat())
-            except (OverflowError, ValueError):
-                return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        text = ""
+    elif isinstance(value, dt.datetime):
+        text = value.date().isoformat()
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        if is_date and 2200 < value < 2_958_466:
+            # A date kept as Excel's serial number (32874 is 1990-01-01) in a cell not
+            # formatted as a date; 1800-2200 in a date column is a year.
+            with contextlib.suppress(OverflowError, ValueError):
+                text = from_excel(value, epoch).date().isoformat()
+        elif isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+    return text
 
 
 def _check_archive(path: Path) -> None:
@@ -157,7 +160,7 @@ def _scan_sheet(path: Path, book: Any, sheet_path: str) -> dict[int, list[str]]:
     missing: dict[int, list[str]] = {}
     cells = 0
     parents: list[Element] = []
-    with book._archive.open(sheet_path) as source:  # noqa: SLF001
+    with book._archive.open(sheet_path) as source:
         for event, element in iterparse(source, events=("start", "end")):
             if event == "start":
                 if element.tag == f"{_MAIN}sheetData":

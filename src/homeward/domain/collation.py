@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import cache, lru_cache
 
-import icu  # type: ignore[import-not-found,unused-ignore]
+import icu  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
 COLLATION_LOCALE = "uk_UA"
 

@@ -45,7 +45,7 @@ def _table() -> dict[str, dict[str, str]]:
     """field -> value key -> canonical value, read once from the data file."""
     table: dict[str, dict[str, str]] = {name: {} for name in ENUMERATED_FIELDS}
     source = resources.files("homeward.domain") / "data" / "field_values.csv"
-    with source.open("r", encoding="utf-8", newline="") as handle:
+    with source.open("r", encoding="utf-8") as handle:
         for number, row in enumerate(csv.DictReader(handle), start=2):
             field, canonical, value = row["field"], row["canonical"], row["value"]
             key = value_key(value)

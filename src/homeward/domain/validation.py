@@ -169,7 +169,7 @@ def parse_person_row(
             if text:  # a value nobody named would be lost silently: refuse the row
                 column = name.removeprefix(UNNAMED_PREFIX).strip("_")
                 errors.append(
-                    field_error(f"column {column}", UNNAMED, column=column, value=repr(text[:80]))
+                    field_error(f"[{column}]", UNNAMED, column=column, value=repr(text[:80]))
                 )
             continue
         if len(text) > MAX_FIELD_LENGTH:

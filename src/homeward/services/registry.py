@@ -209,9 +209,7 @@ def _chain(first: RowResult | None, rest: Iterator[RowResult]) -> Iterator[RowRe
 
 
 def list_quarantine(engine: Engine, party: Side | None = None) -> list[QuarantinedRow]:
-    query = select(quarantine).order_by(
-        quarantine.c.file_name, quarantine.c.line, quarantine.c.id
-    )
+    query = select(quarantine).order_by(quarantine.c.file_name, quarantine.c.line, quarantine.c.id)
     if party is not None:
         query = query.where(quarantine.c.party == party.value)
     with engine.connect() as conn:
@@ -234,7 +232,10 @@ def _reasons(stored: str | None) -> tuple[QuarantinedReason, ...]:
     """The stored reasons; rows quarantined before they were kept give none."""
     if not stored:
         return ()
-    return tuple(QuarantinedReason(f, t, {k: str(v) for k, v in vs.items()}) for f, t, vs in json.loads(stored))
+    return tuple(
+        QuarantinedReason(f, t, {k: str(v) for k, v in vs.items()})
+        for f, t, vs in json.loads(stored)
+    )
 
 
 def count_persons(engine: Engine, party: Side, kind: RegistryKind) -> int:
