@@ -159,6 +159,7 @@ def parse_person_row(
     errors: list[FieldError] = []
     values: dict[str, str | None] = {}
     extra: dict[str, str] = {}
+    refused: set[str] = set()  # fields already reported, not to be called empty as well
     for key, value in raw.items():
         name = str(key).strip()
         if name == DAMAGE_KEY:  # the reader found the row's bytes or shape damaged
@@ -175,9 +176,11 @@ def parse_person_row(
         if len(text) > MAX_FIELD_LENGTH:
             start = repr(text[:60]) + "…"
             errors.append(field_error(name, TOO_LONG, limit=MAX_FIELD_LENGTH, start=start))
+            refused.add(name)
             continue
         if "\x00" in text:
             errors.append(field_error(name, HAS_NUL))
+            refused.add(name)
             continue
         if name in _KNOWN:
             values[name] = text or None
@@ -185,7 +188,7 @@ def parse_person_row(
             extra[name] = text
     damaged = DAMAGE_KEY in raw  # its values are not to be trusted; say only what broke
     for name in REQUIRED_FIELDS:
-        if not damaged and not values.get(name):
+        if not damaged and name not in refused and not values.get(name):
             errors.append(field_error(name, REQUIRED_EMPTY if name in values else REQUIRED_MISSING))
 
     get = values.get
