@@ -50,8 +50,8 @@ LINE_LIMIT = 1 << 20  # characters; a longer physical line is one damaged row
 MAX_RECORD_LINES = 50  # physical lines one quoted value may span
 RAW_SHOWN = 300  # characters of a damaged line shown in the reason
 DELIMITERS = (",", ";", "\t")  # spreadsheets in uk/ru locales save with ';'
-_CYRILLIC_LOWER = set("абвгґдеєжзиіїйклмнопрстуфхцчшщьюяыэъё")
-_LEGACY_CANDIDATES = ("cp1251", "koi8-u", "cp866", "iso8859-5", "mac-cyrillic")
+_LEGACY_CANDIDATES = ("cp1251", "koi8-u", "cp866", "iso8859-5", "mac-cyrillic", "cp1252")
+_PUNCTUATION = ",.;:'\"-/()"
 _OK, _OPEN, _STRAY = "ok", "open", "stray"
 RAW_KEY = "__raw__"
 
@@ -322,13 +322,31 @@ def _refuse_legacy_encoding(path: Path, sample: bytes, truncated: bool) -> None:
 
 
 def _guess_legacy(lines: list[bytes]) -> str:
-    """The Cyrillic codec under which the text reads most like words, else cp1252."""
+    """The codec under which the non-ASCII letters read most like words of one script.
+
+    A wrong codec turns Cyrillic into symbols, swaps its case (KOI8 read as cp1251 gives
+    иВАНОВ) or puts letters of two scripts in one word (Müller read as cp1251 is Mьller);
+    the right one gives words of one script, capitals first.
+    """
     joined = b"\n".join(lines)
     best, best_score = "cp1252", 0
     for codec in _LEGACY_CANDIDATES:
         text = joined.decode(codec, "replace")
-        score = sum(1 for a, b in pairwise(text) if a.isalpha() and b in _CYRILLIC_LOWER)
-        score -= 4 * sum(1 for c in text if not (c.isalnum() or c.isspace() or c in ",.;'\"-/()"))
+        score = 0
+        for a, b in pairwise(text):
+            if not (a.isalpha() and b.isalpha()) or (a.isascii() and b.isascii()):
+                continue
+            if _script(a) != _script(b):
+                score -= 2
+            elif b.islower() or a.isupper():
+                score += 1
+            else:  # a capital inside a lower-case word: the case bits read wrong
+                score -= 1
+        score -= 4 * sum(1 for c in text if not (c.isalnum() or c.isspace() or c in _PUNCTUATION))
         if score > best_score:
             best, best_score = codec, score
     return best
+
+
+def _script(letter: str) -> str:
+    return "cyrillic" if "\u0400" <= letter <= "\u04ff" else "latin"

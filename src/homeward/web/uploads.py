@@ -94,10 +94,11 @@ class UploadLimit:
 
         from homeward.web.context import gettext_for
 
-        request = Request(scope)
-        _ = gettext_for(request)
         megabytes = self.limit() // (1024 * 1024)
-        message = _("The file is larger than %(n)s MB.", n=megabytes)
+        message = "The file is larger than %(n)s MB." % {"n": megabytes}
+        if "app" in scope:  # mounted in the application: answer in the reader's language
+            _ = gettext_for(Request(scope))
+            message = _("The file is larger than %(n)s MB.", n=megabytes)
         if scope.get("path", "").startswith("/api/"):
             body = json.dumps({"detail": [{"loc": ["body", "file"], "msg": message}]})
             kind = b"application/json"

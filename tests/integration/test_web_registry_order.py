@@ -1,0 +1,73 @@
+"""The registry page lists names in Ukrainian order; an oversized upload is a 413."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from homeward.web.testing import bearer, log_in, make_app
+
+SURNAMES = [
+    "Яковенко",
+    "Smith",
+    "Їжак",
+    "Іваненко",
+    "Єрмак",
+    "Ґалаган",
+    "Гончар",
+    "Андрієнко",
+    "Ильченко",
+    "Adams",
+]
+EXPECTED = [
+    "Андрієнко",
+    "Гончар",
+    "Ґалаган",
+    "Єрмак",
+    "Ильченко",
+    "Іваненко",
+    "Їжак",
+    "Яковенко",
+    "Adams",
+    "Smith",
+]
+
+
+def test_the_registry_page_lists_names_in_ukrainian_collation_order(
+    engine: Engine, tmp_path: Path
+) -> None:
+    app, passwords = make_app(engine, tmp_path)
+    body = "record_id,surname,given_name\n" + "".join(
+        f"O-{i},{surname},Тест\n" for i, surname in enumerate(SURNAMES)
+    )
+    with TestClient(app) as client:
+        headers = bearer(client, "ua.officer", passwords["ua.officer"])
+        result = client.post(
+            "/api/v1/parties/UA/holdings", headers=headers, files={"file": ("o.csv", body.encode())}
+        )
+        assert result.json()["imported"] == len(SURNAMES)
+        log_in(client, "ua.officer", passwords["ua.officer"])
+        page = client.get("/parties/UA/registries").text
+        api = client.get("/api/v1/parties/UA/holdings?limit=5&offset=5", headers=headers).json()
+    shown = [s for s in re.findall(r"<td>([^<]+)</td>", page) if s in SURNAMES]
+    assert shown == EXPECTED
+    assert [p["surname"] for p in api["items"]] == EXPECTED[5:]
+
+
+def test_an_upload_over_the_limit_is_a_413_before_it_is_stored(
+    engine: Engine, tmp_path: Path
+) -> None:
+    app, passwords = make_app(engine, tmp_path)
+    app.state.web.max_upload_bytes = 256 * 1024
+    with TestClient(app) as client:
+        headers = bearer(client, "ua.officer", passwords["ua.officer"])
+        response = client.post(
+            "/api/v1/parties/UA/holdings",
+            headers=headers,
+            files={"file": ("big.csv", b"record_id,surname,given_name\n" + b"x" * (3 << 20))},
+        )
+    assert response.status_code == 413
+    assert "larger than" in response.json()["detail"][0]["msg"]
