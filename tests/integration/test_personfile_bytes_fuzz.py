@@ -79,7 +79,8 @@ def test_damage_anywhere_gives_rows_or_a_refusal_never_a_crash(
     try:
         read = _read(path)
     except PersonFileError as exc:
-        assert str(path) in str(exc)
+        refused = str(exc)
+        assert refused.startswith(str(path)), refused  # a refusal is one allowed outcome
         return
     lines = [line for line, _, _ in read]
     assert lines == sorted(set(lines))  # every row once, in file order

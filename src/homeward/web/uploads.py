@@ -95,7 +95,7 @@ class UploadLimit:
         from homeward.web.context import gettext_for
 
         megabytes = self.limit() // (1024 * 1024)
-        message = "The file is larger than %(n)s MB." % {"n": megabytes}
+        message = f"The file is larger than {megabytes} MB."
         if "app" in scope:  # mounted in the application: answer in the reader's language
             _ = gettext_for(Request(scope))
             message = _("The file is larger than %(n)s MB.", n=megabytes)
