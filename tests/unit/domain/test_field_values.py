@@ -82,3 +82,19 @@ def test_an_unknown_value_is_refused_with_the_value_in_the_reason() -> None:
     )
     assert [e.field for e in errors] == ["status"]
     assert "'у розшуку'" in errors[0].reason
+
+
+def test_docs_formats_lists_every_word_of_the_data_file() -> None:
+    import csv
+    from importlib import resources
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[3] / "docs" / "formats.md").read_text(encoding="utf-8")
+    source = resources.files("homeward.domain") / "data" / "field_values.csv"
+    with source.open("r", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    lines = {line for line in docs.splitlines() if line.startswith("| `")}
+    for row in rows:
+        prefix = f"| `{row['field']}` | `{row['canonical']}` |"
+        [line] = [line for line in lines if line.startswith(prefix)]
+        assert row["value"] in line, row
