@@ -87,3 +87,22 @@ quarantine = Table(
     Column("row_hash", String(64), nullable=False),
     UniqueConstraint("party", "kind", "row_hash", name="uq_quarantine_party_kind_row"),
 )
+
+# A person's record keeps its history. Each re-import that changes a person writes the
+# version it replaces here ("superseded"); a change to someone already in a tranche is not
+# applied but held here ("pending") until the mediator acknowledges or refuses it.
+person_versions = Table(
+    "person_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("persons.id"), nullable=False),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("status", String(16), nullable=False),
+    Column("person_values", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", String(200)),
+    Column("decided_at", DateTime(timezone=True)),
+)
+Index("ix_person_versions_person_id", person_versions.c.person_id)
+Index("ix_person_versions_status", person_versions.c.status)

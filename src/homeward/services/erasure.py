@@ -14,7 +14,7 @@ from sqlalchemy import Connection, Engine, delete, select, update
 
 from homeward.adapters.tables_exchange import handovers, interview_notes
 from homeward.adapters.tables_matching import match_candidates, record_merges
-from homeward.adapters.tables_registry import persons
+from homeward.adapters.tables_registry import person_versions, persons
 from homeward.domain.person import PERSON_FIELDS
 from homeward.services import ledger
 from homeward.services.events import EventSink
@@ -67,6 +67,8 @@ def erase_person(person_id: int, engine: Engine, events: EventSink, *, actor: st
         notes = conn.execute(
             delete(interview_notes).where(interview_notes.c.handover_id.in_(their_handovers))
         ).rowcount
+        # Earlier and held versions of the record carry the same personal data.
+        conn.execute(delete(person_versions).where(person_versions.c.person_id == person_id))
         key_deleted = ledger.erase(conn, person_id)
         events.append(conn, "PersonErased", {"by": actor, "notes_deleted": notes})
     return Erased(person_id, notes, key_deleted)

@@ -17,6 +17,12 @@ from homeward.adapters.personfile import RowResult, read_person_file
 from homeward.adapters.registry_repo import existing_hashes, record_to_values
 from homeward.adapters.tables_registry import import_batches, persons, quarantine
 from homeward.domain.values import Custody, RegistryKind, Side
+from homeward.services.person_history import (
+    hold_change,
+    pending_hashes,
+    people_in_tranches,
+    replace_person,
+)
 
 BATCH_SIZE = 5000
 
@@ -42,11 +48,15 @@ class ImportResult:
     imported: int
     quarantined: int
     unchanged: int
+    held: int = 0  # changes to people in a tranche, held for the mediator
 
     def summary(self) -> str:
-        return (
+        counts = (
             f"imported {self.imported}, quarantined {self.quarantined}, unchanged {self.unchanged}"
         )
+        if self.held:
+            counts += f", held for the mediator {self.held}"
+        return counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +110,7 @@ def import_person_file(
     rows = read_person_file(path, encoding=command.encoding, today=today)
     first = next(rows, None)  # fail on a file-level error before opening a transaction
     sha = _file_sha256(path)
-    imported = quarantined = unchanged = 0
+    imported = quarantined = unchanged = held = 0
     with engine.begin() as conn:
         batch_id = inserted_id(
             conn.execute(
@@ -117,6 +127,8 @@ def import_person_file(
             )
         )
         known = existing_hashes(conn, command.party.value, command.kind.value)
+        in_tranche = people_in_tranches(conn, command.party.value, command.kind.value)
+        held_known = pending_hashes(conn, in_tranche)
         # Every bad row is kept, each under its file and line; only the very same row of
         # the very same file (a re-import) is already there.
         known_bad = set(
@@ -162,6 +174,12 @@ def import_person_file(
                 previous = known.get(row.record.record_id)
                 if previous is not None and previous[1] == digest:
                     unchanged += 1
+                elif previous is not None and previous[0] in in_tranche:
+                    # Someone already in a tranche: the mediator decides, nothing is rewritten.
+                    held += 1
+                    if (previous[0], digest) not in held_known:
+                        held_known.add((previous[0], digest))
+                        hold_change(conn, previous[0], values, batch_id)
                 else:
                     imported += 1
                     values["batch_id"] = batch_id
@@ -173,7 +191,7 @@ def import_person_file(
                         )
                         new_rows.append(values)
                     else:
-                        conn.execute(update(persons).where(persons.c.id == previous[0]), values)
+                        replace_person(conn, previous[0], values, batch_id)
                     known[row.record.record_id] = (previous[0] if previous else -1, digest)
             if len(new_rows) >= BATCH_SIZE:
                 conn.execute(insert(persons), new_rows)
@@ -194,7 +212,7 @@ def import_person_file(
             .where(import_batches.c.id == batch_id)
             .values(imported=imported, quarantined=quarantined, unchanged=unchanged)
         )
-    return ImportResult(int(batch_id), imported, quarantined, unchanged)
+    return ImportResult(int(batch_id), imported, quarantined, unchanged, held)
 
 
 def _bad_row_hash(file_name: str, line: int, raw_text: str) -> str:
