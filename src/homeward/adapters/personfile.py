@@ -63,7 +63,7 @@ __all__ = [
 @dataclass(frozen=True, slots=True)
 class RowResult:
     """One data row: its line (CSV: physical line of its start; XLSX: sheet row; JSON: line
-    the item starts on), the raw values, and the record or the errors."""
+    the item starts on), and the record, or the errors with the raw values."""
 
     line: int
     raw: Mapping[str, str]
@@ -132,5 +132,8 @@ def read_person_file(
                 record = None
             else:
                 seen[record.record_id] = line
-        kept = {k: str(v) for k, v in raw.items() if k != DAMAGE_KEY}
-        yield RowResult(line, kept, record, errors)
+        if record is None:
+            kept = {k: str(v) for k, v in raw.items() if k != DAMAGE_KEY}
+            yield RowResult(line, kept, None, errors)
+        else:  # the record says it all; raw values are kept for rows that failed
+            yield RowResult(line, {}, record, errors)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 ENUMERATED_FIELDS = ("sex", "status", "category", "health")
@@ -57,6 +57,7 @@ def _table() -> dict[str, dict[str, str]]:
     return table
 
 
+@lru_cache(maxsize=4096)  # a registry repeats a handful of spellings a million times
 def canonical_value(field: str, text: str) -> str | None:
     """The canonical value ``text`` stands for in ``field``, or None when it is not known."""
     return _table()[field].get(value_key(text))

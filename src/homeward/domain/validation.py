@@ -166,7 +166,7 @@ def parse_person_row(
             errors.extend(value if isinstance(value, list) else [field_error("row", str(value))])
             continue
         text = "" if value is None else str(value).strip()
-        if name.startswith(UNNAMED_PREFIX):
+        if name not in _KNOWN and name.startswith(UNNAMED_PREFIX):
             if text:  # a value nobody named would be lost silently: refuse the row
                 column = name.removeprefix(UNNAMED_PREFIX).strip("_")
                 errors.append(
