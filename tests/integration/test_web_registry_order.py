@@ -71,3 +71,44 @@ def test_an_upload_over_the_limit_is_a_413_before_it_is_stored(
         )
     assert response.status_code == 413
     assert "larger than" in response.json()["detail"][0]["msg"]
+
+
+def _wait_for_import(client: TestClient, fragment: str) -> str:
+    import time
+
+    for _ in range(200):
+        found = re.search(r'hx-get="(/parties/UA/imports/[0-9a-f]+)"', fragment)
+        if found is None:
+            return fragment
+        time.sleep(0.05)
+        fragment = client.get(found.group(1)).text
+    raise AssertionError("the import did not finish")
+
+
+def test_the_upload_page_imports_a_cp1251_file_with_its_encoding_chosen(
+    engine: Engine, tmp_path: Path
+) -> None:
+    app, passwords = make_app(engine, tmp_path)
+    body = "record_id,surname,given_name,status\nW-1,Їжакевич,Євген,полонений\n".encode("cp1251")
+    with TestClient(app) as client:
+        csrf = log_in(client, "ua.officer", passwords["ua.officer"])
+        client.post("/language", data={"language": "uk", "csrf_token": csrf})
+        refused = client.post(
+            "/parties/UA/registries/import",
+            data={"csrf_token": csrf, "kind": "holdings"},
+            files={"file": ("список.csv", body)},
+            headers={"hx-request": "true"},
+        )
+        text = _wait_for_import(client, refused.text)
+        assert "файл схожий на cp1251" in text or "схожий на cp1251" in text
+        assert "looks like" not in text
+        accepted = client.post(
+            "/parties/UA/registries/import",
+            data={"csrf_token": csrf, "kind": "holdings", "encoding": "cp1251"},
+            files={"file": ("список.csv", body)},
+            headers={"hx-request": "true"},
+        )
+        assert accepted.status_code == 202
+        text = _wait_for_import(client, accepted.text)
+        page = client.get("/parties/UA/registries").text
+    assert "Їжакевич" in page

@@ -142,9 +142,8 @@ async def import_file(
         file.filename or "upload",
         encoding or None,
     )
-    return render(
-        request, "_import_status.html", {"job": job, "party": side.value, "errors": {}}, status=202
-    )
+    context = {"job": job, "party": side.value, "errors": {}, "explain": explainer(_)}
+    return render(request, "_import_status.html", context, status=202)
 
 
 @router.get("/parties/{party}/imports/{job_id}")
