@@ -59,3 +59,12 @@ def test_a_cp1251_file_imports_with_encoding_and_its_ukrainian_values_are_read(
     )
     assert code == 0, output
     assert output.strip().splitlines()[-1] == "imported 2, quarantined 0, unchanged 0"
+
+
+def test_json_nested_100000_deep_is_refused_with_a_message_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    code, output = invoke(tmp_path, "import", "--party", "UA", "--kind", "sought", str(path))
+    assert code == 1
+    assert f"{path}:1: JSON nested deeper than 32 levels" in output
+    assert "Traceback" not in output

@@ -112,3 +112,30 @@ def test_the_upload_page_imports_a_cp1251_file_with_its_encoding_chosen(
         text = _wait_for_import(client, accepted.text)
         page = client.get("/parties/UA/registries").text
     assert "Їжакевич" in page
+
+
+def test_hostile_uploads_are_refused_with_a_422_not_a_500(engine: Engine, tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
+            for _ in range(300):
+                part.write(b"A" * (1 << 20))
+    uploads = {
+        "deep.json": b"[" * 100_000 + b"]" * 100_000,
+        "nan.json": b'[{"record_id": NaN, "surname": "a", "given_name": "b"}]',
+        "bomb.xlsx": bomb.getvalue(),
+        "utf16.csv": "record_id,surname,given_name\nA,Б,В\n".encode("utf-16-le"),
+    }
+    app, passwords = make_app(engine, tmp_path)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        headers = bearer(client, "ua.officer", passwords["ua.officer"])
+        for name, body in uploads.items():
+            response = client.post(
+                "/api/v1/parties/UA/holdings", headers=headers, files={"file": (name, body)}
+            )
+            assert response.status_code == 422, (name, response.text)
+            assert response.json()["detail"][0]["loc"] == ["body", "file"]
