@@ -142,7 +142,12 @@ async def import_file(
         file.filename or "upload",
         encoding or None,
     )
-    context: dict[str, object] = {"job": job, "party": side.value, "errors": {}, "explain": explainer(_)}
+    context: dict[str, object] = {
+        "job": job,
+        "party": side.value,
+        "errors": {},
+        "explain": explainer(_),
+    }
     return render(request, "_import_status.html", context, status=202)
 
 
