@@ -463,3 +463,21 @@ def test_json_dumped_with_nan_from_python_is_not_stored_as_the_word_nan(
     with pytest.raises(PersonFileError, match="NaN"):
         run(engine, path)
     assert "1" not in stored(engine)
+
+
+def test_a_workbook_whose_sheet_xml_is_broken_is_refused_not_a_crash(
+    engine: Engine, tmp_path: Path
+) -> None:
+    good = _workbook(
+        tmp_path / "good.xlsx", [["record_id", "surname", "given_name"], ["B-1", "Т", "І"]]
+    )
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            out.writestr(item, data)
+    with pytest.raises(PersonFileError, match="not an XLSX workbook"):
+        run(engine, broken)
+    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0

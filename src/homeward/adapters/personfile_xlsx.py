@@ -54,43 +54,49 @@ def xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise PersonFileError(path, None, XLSX_NOT_WORKBOOK, detail=str(exc)[:200]) from None
     try:
-        sheets = list(book.worksheets)
-        if not sheets:
-            raise PersonFileError(path, None, XLSX_NOT_WORKBOOK, detail="no worksheet")
-        first = sheets[0]
-        formulas = _scan_sheet(path, book, first._worksheet_path)
-        others = [s.title for s in sheets[1:] if _has_data(s)]
-        first.reset_dimensions()  # a forged dimension would pad every row to 16,384 cells
-        rows = first.iter_rows(values_only=True)
-        header = next(rows, None)
-        if not header or not any(h is not None and str(h).strip() for h in header):
-            if others:
-                raise PersonFileError(path, None, XLSX_DATA_ELSEWHERE, sheets=", ".join(others))
-            raise PersonFileError(path, 1, NO_HEADER)
-        if others:
-            raise PersonFileError(path, None, XLSX_OTHER_SHEETS, sheets=", ".join(others))
-        names = _names(path, header)
-        epoch = book.epoch
-        for number, values in enumerate(rows, start=2):
-            cells = [
-                _cell_text(v, n in DATE_COLUMNS, epoch, from_excel)
-                for n, v in zip(names, values, strict=False)
-            ]
-            cells += [_cell_text(v, False, epoch, from_excel) for v in values[len(names) :]]
-            missing = formulas.get(number)
-            if not any(c.strip() for c in cells) and not missing:
-                continue
-            row: dict[str, object] = dict(zip(names, cells, strict=False))
-            if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
-                column = len(names) + 1
-                row[f"{UNNAMED_PREFIX}{column}__"] = next(
-                    c for c in cells[len(names) :] if c.strip()
-                )
-            if missing:
-                row[DAMAGE_KEY] = [field_error("row", FORMULA, cell=c) for c in missing]
-            yield number, row
+        yield from _sheet_rows(path, book, from_excel)
+    except PersonFileError:
+        raise
+    except Exception as exc:  # damaged XML inside a workbook that opened
+        raise PersonFileError(path, None, XLSX_NOT_WORKBOOK, detail=str(exc)[:200]) from None
     finally:
         book.close()
+
+
+def _sheet_rows(path: Path, book: Any, from_excel: Any) -> Iterator[tuple[int, dict[str, object]]]:
+    sheets = list(book.worksheets)
+    if not sheets:
+        raise PersonFileError(path, None, XLSX_NOT_WORKBOOK, detail="no worksheet")
+    first = sheets[0]
+    formulas = _scan_sheet(path, book, first._worksheet_path)
+    others = [s.title for s in sheets[1:] if _has_data(s)]
+    first.reset_dimensions()  # a forged dimension would pad every row to 16,384 cells
+    rows = first.iter_rows(values_only=True)
+    header = next(rows, None)
+    if not header or not any(h is not None and str(h).strip() for h in header):
+        if others:
+            raise PersonFileError(path, None, XLSX_DATA_ELSEWHERE, sheets=", ".join(others))
+        raise PersonFileError(path, 1, NO_HEADER)
+    if others:
+        raise PersonFileError(path, None, XLSX_OTHER_SHEETS, sheets=", ".join(others))
+    names = _names(path, header)
+    epoch = book.epoch
+    for number, values in enumerate(rows, start=2):
+        cells = [
+            _cell_text(v, n in DATE_COLUMNS, epoch, from_excel)
+            for n, v in zip(names, values, strict=False)
+        ]
+        cells += [_cell_text(v, False, epoch, from_excel) for v in values[len(names) :]]
+        missing = formulas.get(number)
+        if not any(c.strip() for c in cells) and not missing:
+            continue
+        row: dict[str, object] = dict(zip(names, cells, strict=False))
+        if len(cells) > len(names) and any(c.strip() for c in cells[len(names) :]):
+            column = len(names) + 1
+            row[f"{UNNAMED_PREFIX}{column}__"] = next(c for c in cells[len(names) :] if c.strip())
+        if missing:
+            row[DAMAGE_KEY] = [field_error("row", FORMULA, cell=c) for c in missing]
+        yield number, row
 
 
 def _names(path: Path, header: tuple[Any, ...]) -> list[str]:
