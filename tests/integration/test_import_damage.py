@@ -481,3 +481,46 @@ def test_a_workbook_whose_sheet_xml_is_broken_is_refused_not_a_crash(
     with pytest.raises(PersonFileError, match="not an XLSX workbook"):
         run(engine, broken)
     assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0
+
+
+def test_a_registry_with_every_kind_of_row_damage_imports_every_good_row_once(
+    engine: Engine, tmp_path: Path
+) -> None:
+    header = "record_id,surname,given_name,sex,date_of_birth,status,,note\n"
+    good = [f"K-{i},Тестенко,Іван,ч,1990-01-02,полонений,,\n".encode() for i in range(40)]
+    bad = {
+        5: "B-1,Шевч".encode() + b"\xff" + "ук,Олег,ч,1990,pow,,\n".encode(),
+        9: 'B-2,"Пробний,Петро,ч,1991,pow,,\n'.encode(),
+        12: b"B-3,Te\x00st,X,M,1990,pow,,\n",
+        15: "B-4,Тест,Іван,ч,1990,pow,,,зайве\n".encode(),
+        18: ("B-5," + "Я" * 131_073 + ",Іван,ч,1990,pow,,\n").encode(),
+        21: "B-6,Тест,Іван,ч,1990,pow,без назви,\n".encode(),
+        24: "B-7,Тест,Іван,ч,1990,у розшуку,,\n".encode(),
+        27: "B-8,Тест,Іван,ч,2031-01-01,pow,,\n".encode(),
+        30: "B-9,Тест,Іван,ч,١٩٩٠,pow,,\n".encode(),
+        33: "K-0,Тестенко,Іван,ч,1990-01-02,полонений,,\n".encode(),  # duplicate id
+        36: "B-10,,Іван,ч,1990,pow,,\n".encode(),
+        37: "B-10,,Іван,ч,1990,pow,,\n".encode(),
+        38: "B-10,,Іван,ч,1990,pow,,\n".encode(),
+    }
+    lines: list[bytes] = []
+    for number in range(2, 2 + len(good) + len(bad)):
+        lines.append(bad[number] if number in bad else good.pop(0))
+    path = tmp_path / "hidden-persons.csv"
+    path.write_bytes(header.encode() + b"".join(lines))
+    assert run(engine, path) == (40, len(bad), 0)
+    listed = {q.line: q for q in list_quarantine(engine)}
+    assert sorted(listed) == sorted(bad)
+    assert "\\xff" in listed[5].reason
+    assert 'B-2,"Пробний' in listed[9].reason
+    assert "\\x00" in listed[12].reason
+    assert "зайве" in listed[15].reason
+    assert listed[18].field == "surname"
+    assert "без назви" in listed[21].reason
+    assert "у розшуку" in listed[24].reason
+    assert "in the future" in listed[27].reason
+    assert "not a date in the form" in listed[30].reason
+    assert "duplicate of line 2" in listed[33].reason
+    assert run(engine, path) == (0, len(bad), 40)
+    assert len(list_quarantine(engine)) == len(bad)
+    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 40
