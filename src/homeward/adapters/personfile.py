@@ -47,7 +47,6 @@ ENCODINGS = (
     "cp1252",
     "latin-1",
 )
-RAW_KEY = "__raw__"  # the escaped raw line kept for a row whose bytes are damaged
 
 __all__ = [
     "ENCODINGS",

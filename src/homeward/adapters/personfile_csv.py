@@ -53,7 +53,7 @@ DELIMITERS = (",", ";", "\t")  # spreadsheets in uk/ru locales save with ';'
 _LEGACY_CANDIDATES = ("cp1251", "koi8-u", "cp866", "iso8859-5", "mac-cyrillic", "cp1252")
 _PUNCTUATION = ",.;:'\"-/()"
 _OK, _OPEN, _STRAY = "ok", "open", "stray"
-RAW_KEY = "__raw__"
+RAW_KEY = "__raw__"  # the escaped raw line kept for a row whose bytes are damaged
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,8 +103,6 @@ FILE_MESSAGES = (
     JSON_CONSTANT,
     JSON_NOT_OBJECTS,
 )
-# Values that are themselves messages (a kind of file, what JSON expected): translated too.
-TRANSLATED_VALUES = frozenset({"kind", "what"})
 
 
 class PersonFileError(Exception):

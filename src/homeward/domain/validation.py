@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
-from homeward.domain.field_values import accepted_values, canonical_value
+from homeward.domain.field_values import canonical_value
 from homeward.domain.person import PERSON_FIELDS, REQUIRED_FIELDS, PersonRecord
 from homeward.domain.values import Category, Health, LegalStatus, PartialDate, Sex
 
@@ -228,8 +228,3 @@ def parse_person_row(
         ),
         [],
     )
-
-
-def describe_allowed(field: str) -> str:
-    """Every accepted spelling per canonical value, for docs: ``pow: pow, полонений, ...``."""
-    return "; ".join(f"{k}: {', '.join(v)}" for k, v in accepted_values(field).items())
