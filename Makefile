@@ -16,10 +16,12 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
+	@bash scripts/build-deps.sh
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
+	@bash scripts/build-deps.sh
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP)
 

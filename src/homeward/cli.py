@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from homeward.adapters.personfile import PersonFileError
+from homeward.adapters.personfile import ENCODINGS, PersonFileError
 from homeward.adapters.private_files import restrict_new_files, sqlite_files, tighten
 from homeward.bootstrap import open_workspace
 from homeward.domain.values import RegistryKind, Side
@@ -46,9 +46,18 @@ def main(ctx: click.Context) -> None:
     type=click.Choice([k.value for k in RegistryKind]),
     help="holdings: people the party holds; sought: its own people it looks for.",
 )
+@click.option(
+    "--encoding",
+    type=click.Choice(ENCODINGS, case_sensitive=False),
+    default=None,
+    help="Read a CSV saved in this encoding (default: UTF-8; another encoding is detected "
+    "and named).",
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_obj
-def import_command(settings: Settings, party: str, kind: str, file: Path) -> None:
+def import_command(
+    settings: Settings, party: str, kind: str, encoding: str | None, file: Path
+) -> None:
     """Import a person file (CSV, XLSX or JSON); bad rows go to the quarantine."""
     from homeward.services.registry import ImportPersonFile, import_person_file
 
@@ -60,7 +69,9 @@ def import_command(settings: Settings, party: str, kind: str, file: Path) -> Non
 
     try:
         result = import_person_file(
-            ImportPersonFile(Side(party), RegistryKind(kind), file), workspace.engine, progress
+            ImportPersonFile(Side(party), RegistryKind(kind), file, encoding),
+            workspace.engine,
+            progress,
         )
     except PersonFileError as exc:
         bar.close()
@@ -122,6 +133,7 @@ FEATURE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("homeward.cli_cosigner", "cosigner"),
     ("homeward.cli_cosigner", "witnesses"),
     ("homeward.cli_web", "users"),
+    ("homeward.cli_changes", "changes"),
 )
 
 

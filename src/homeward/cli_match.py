@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
 from tqdm import tqdm
 
-from homeward.adapters.personfile import PersonFileError, read_person_file
+from homeward.adapters.personfile import PersonFileError, RowResult, read_person_file
 from homeward.adapters.spreadsheet import neutralise
 from homeward.domain.person import PersonRecord
+from homeward.domain.validation import UNNAMED_PREFIX, parse_person_row
 from homeward.matching.decide import MatchResult, Thresholds
 from homeward.matching.engine import BACKENDS, features, match_features_lists
 
@@ -22,19 +24,61 @@ class MalformedFile(click.ClickException):
     exit_code = 2
 
 
+# The fields the matching reads; a value it cannot read elsewhere is only a warning.
+MATCHED_FIELDS = frozenset(
+    {"record_id", "surname", "given_name", "patronymic", "sex", "date_of_birth"}
+    | {"service_number", "unit", "document_number", "row"}
+)
+
+
 def read_records(path: Path, bar: tqdm) -> list[PersonRecord]:  # type: ignore[type-arg]
-    """Every record of ``path``; the first bad row (file, line, field) stops with exit 2."""
+    """Every record of ``path``, field values read through the uk/ru/en mapping.
+
+    A bad value in a field the matching reads (names, birth date, sex, numbers) stops with
+    exit 2, naming file, line and field. One in a field it does not read (status, category,
+    health, ...) is dropped from the record and counted in a warning on stderr.
+    """
     records: list[PersonRecord] = []
+    ignored: Counter[str] = Counter()
+    examples: dict[str, str] = {}
     try:
         for row in read_person_file(path):
             bar.update(1)
-            if row.record is None:
+            record = row.record
+            if record is None:
+                record = _without_unread_fields(row, ignored, examples)
+            if record is None:
                 reasons = "; ".join(str(e) for e in row.errors)
                 raise MalformedFile(f"{path}:{row.line}: {reasons}")
-            records.append(row.record)
+            records.append(record)
     except PersonFileError as exc:
         raise MalformedFile(str(exc)) from None
+    for name, count in sorted(ignored.items()):
+        click.echo(
+            f"warning: {path}: {count} rows with a {name} value homeward does not read "
+            f"(e.g. {examples[name]}); matching does not use {name}, so it was ignored",
+            err=True,
+        )
     return records
+
+
+def _without_unread_fields(
+    row: RowResult, ignored: Counter[str], examples: dict[str, str]
+) -> PersonRecord | None:
+    """The record without the unreadable fields matching does not use, or None."""
+    fields = {e.field for e in row.errors}
+    if not fields or fields & MATCHED_FIELDS:
+        return None
+    kept = {
+        k: v for k, v in row.raw.items() if k not in fields and not k.startswith(UNNAMED_PREFIX)
+    }
+    record, errors = parse_person_row(kept)
+    if record is None or errors:
+        return None
+    for error in row.errors:
+        ignored[error.field] += 1
+        examples.setdefault(error.field, error.reason)
+    return record
 
 
 def write_results(path: Path, results: list[MatchResult]) -> None:
@@ -80,7 +124,9 @@ def match_command(
     """Match every request to its best registry record: match, review or no_match.
 
     Exactly one output row per request. A malformed input fails before any work, naming
-    the file, line and field (exit status 2).
+    the file, line and field (exit status 2); values in Ukrainian, Russian or English are
+    read (docs/formats.md), and an unreadable value in a column matching does not use
+    (status, category, health, ...) is a warning with a count, not a failure.
     """
     try:
         thresholds = Thresholds(match_threshold, review_threshold)

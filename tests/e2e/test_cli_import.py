@@ -38,4 +38,33 @@ def test_an_unreadable_file_fails_naming_the_file_and_line(tmp_path: Path) -> No
     path.write_bytes("record_id,surname,given_name\nX1,Müller,Jörg\n".encode("latin-1"))
     code, output = invoke(tmp_path, "import", "--party", "UA", "--kind", "sought", str(path))
     assert code != 0
-    assert f"{path}:2: not valid UTF-8" in output
+    assert f"{path}: 1 of 2 lines are not valid UTF-8; the file looks like cp1252" in output
+
+
+def test_a_cp1251_file_imports_with_encoding_and_its_ukrainian_values_are_read(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "cp1251.csv"
+    text = (
+        "record_id,surname,given_name,sex,status,category\n"
+        "E-1,Тестенко,Євген,ч,військовополонений,військовий\n"
+        "E-2,Пробна,Ганна,ж,зникла безвісти,цивільна\n"
+    )
+    path.write_bytes(text.encode("cp1251"))
+    code, output = invoke(tmp_path, "import", "--party", "UA", "--kind", "sought", str(path))
+    assert code != 0
+    assert "looks like cp1251" in output
+    code, output = invoke(
+        tmp_path, "import", "--party", "UA", "--kind", "sought", "--encoding", "cp1251", str(path)
+    )
+    assert code == 0, output
+    assert output.strip().splitlines()[-1] == "imported 2, quarantined 0, unchanged 0"
+
+
+def test_json_nested_100000_deep_is_refused_with_a_message_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    code, output = invoke(tmp_path, "import", "--party", "UA", "--kind", "sought", str(path))
+    assert code == 1
+    assert f"{path}:1: JSON nested deeper than 32 levels" in output
+    assert "Traceback" not in output

@@ -92,22 +92,25 @@ def test_json_and_xlsx_files_import_like_csv(engine: Engine, tmp_path: Path) -> 
     assert run(engine, xlsx_path) == (0, 0, 3)
 
 
-def test_a_file_that_is_not_utf8_is_refused_naming_the_file_and_nothing_is_written(
+def test_a_file_wholly_in_cp1251_is_refused_naming_the_file_and_the_encoding(
     engine: Engine, tmp_path: Path
 ) -> None:
     path = tmp_path / "cp1251.csv"
     content = "record_id,surname,given_name\n" + "".join(f"B-{i},Тест,Іван\n" for i in range(50))
     path.write_bytes(content.encode("cp1251"))
-    with pytest.raises(PersonFileError, match=r"cp1251\.csv:2: not valid UTF-8"):
+    with pytest.raises(PersonFileError, match=r"cp1251\.csv: 50 of 51 lines .* looks like cp1251"):
         run(engine, path)
     assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0
 
 
-def test_a_crash_midway_leaves_no_half_imported_file(engine: Engine, tmp_path: Path) -> None:
-    good = "".join(f"C-{i},Тест,Іван\n" for i in range(7000))
-    path = tmp_path / "late-error.csv"
-    path.write_bytes(b"record_id,surname,given_name\n" + good.encode() + b"C-x,\xff\xfe,x\n")
-    with pytest.raises(PersonFileError):
+def test_a_file_level_error_late_in_the_file_leaves_no_half_imported_file(
+    engine: Engine, tmp_path: Path
+) -> None:
+    rows = [{"record_id": f"C-{i}", "surname": "Тест", "given_name": "Іван"} for i in range(7000)]
+    text = json.dumps(rows, ensure_ascii=False)
+    path = tmp_path / "late-error.json"
+    path.write_text(text[:-1] + ', {"record_id": NaN}]', encoding="utf-8")
+    with pytest.raises(PersonFileError, match="NaN"):
         run(engine, path)
     assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0
 

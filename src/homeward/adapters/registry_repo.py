@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, select
 
 from homeward.adapters.tables_registry import persons
+from homeward.domain.collation import person_sort_key
 from homeward.domain.person import PERSON_FIELDS, PersonRecord
 from homeward.domain.validation import parse_person_row
 
@@ -32,6 +33,7 @@ def record_to_values(record: PersonRecord) -> dict[str, Any]:
         json.dumps(dict(record.extra), sort_keys=True, ensure_ascii=False) if record.extra else "{}"
     )
     values["content_hash"] = _hash_row(row)
+    values["sort_key"] = person_sort_key(record.surname, record.given_name, record.patronymic)
     return values
 
 

@@ -77,7 +77,8 @@ class RegistryKind(StrEnum):
     SOUGHT = "sought"
 
 
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: \d would also take Arabic-Indic (١٩٩٠) and full-width (１９９０) digits.
+_PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -102,7 +103,7 @@ class PartialDate:
     @classmethod
     def parse(cls, text: str) -> PartialDate:
         """Parse YYYY, YYYY-MM or YYYY-MM-DD; raise ValueError with the reason otherwise."""
-        found = _PARTIAL_DATE.match(text.strip())
+        found = _PARTIAL_DATE.fullmatch(text.strip())
         if not found:
             raise ValueError(f"{text!r} is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = found.groups()

@@ -17,7 +17,7 @@ from homeward.adapters.list_snapshots import snapshot_of
 from homeward.adapters.tables_disclosure import outcome_salts
 from homeward.adapters.tables_exchange import exchange_list_items, handovers, interview_notes
 from homeward.adapters.tables_matching import match_candidates, record_merges
-from homeward.adapters.tables_registry import persons
+from homeward.adapters.tables_registry import person_versions, persons
 from homeward.domain.person import PERSON_FIELDS
 from homeward.services import ledger
 from homeward.services.events import EventSink
@@ -62,6 +62,7 @@ def erase_person(person_id: int, engine: Engine, events: EventSink, *, actor: st
                 given_name=ERASED,
                 extra="{}",
                 content_hash="erased",
+                sort_key=None,  # the key would still tell where the name sorted
                 **blank,
             )
         )
@@ -77,6 +78,8 @@ def erase_person(person_id: int, engine: Engine, events: EventSink, *, actor: st
         notes = conn.execute(
             delete(interview_notes).where(interview_notes.c.handover_id.in_(their_handovers))
         ).rowcount
+        # Earlier and held versions of the record carry the same personal data.
+        conn.execute(delete(person_versions).where(person_versions.c.person_id == person_id))
         key_deleted = ledger.erase(conn, person_id)
         events.append(conn, "PersonErased", {"by": actor, "notes_deleted": notes})
     return Erased(person_id, notes, key_deleted)

@@ -39,6 +39,7 @@ class ImportOutcome(BaseModel):
     imported: int
     quarantined: int
     unchanged: int
+    held: int = 0  # changes to people already in a tranche, held for the mediator
 
 
 class QuarantineRow(BaseModel):
@@ -107,6 +108,7 @@ async def _import(
         imported=result.imported,
         quarantined=result.quarantined,
         unchanged=result.unchanged,
+        held=result.held,
     )
 
 

@@ -25,6 +25,7 @@ from homeward.web.context import WebContext, gettext_for, render
 from homeward.web.errors import BadInput, Conflict, NotFound
 from homeward.web.i18n import load_all
 from homeward.web.security import NotAuthenticated, Signer, trusted_networks
+from homeward.web.uploads import UploadLimit
 
 SECRET_FILE = "web-secret.key"
 DENIED_HEADER = "X-Access-Denied"
@@ -103,6 +104,7 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
         trusted_proxies=trusted_networks(settings.trusted_proxies),
     )
     app.mount("/static", StaticFiles(directory=str(web_root / "static")), name="static")
+    app.add_middleware(UploadLimit, limit=lambda: app.state.web.max_upload_bytes)
     # Routes are added flat (not through include_router) so ``app.routes`` lists every
     # route with its full path: the authorisation-matrix test walks exactly that list.
     for name in (*PAGE_MODULES, *API_MODULES):

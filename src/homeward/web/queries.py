@@ -51,6 +51,11 @@ class PersonRow:
         return {name: getattr(self, name) for name in SHOWN}
 
 
+# Ukrainian collation (domain/collation.py, key stored at import): А Б В Г Ґ Д Е Є ... then
+# Latin; a row without a key (erased) comes last on SQLite and PostgreSQL alike.
+_NAME_ORDER = (persons.c.sort_key.is_(None), persons.c.sort_key, persons.c.id)
+
+
 def _columns() -> list[Any]:
     return [persons.c[name] for name in SHOWN]
 
@@ -69,20 +74,13 @@ def list_persons(
         if not query.strip():
             total = conn.execute(select(func.count()).where(*where)).scalar_one()
             rows = conn.execute(
-                select(*_columns())
-                .where(*where)
-                .order_by(persons.c.surname, persons.c.id)
-                .limit(limit)
-                .offset(offset)
+                select(*_columns()).where(*where).order_by(*_NAME_ORDER).limit(limit).offset(offset)
             )
             return [PersonRow(*r) for r in rows], int(total)
         found: list[PersonRow] = []
         total = 0
         rows = conn.execute(
-            select(*_columns())
-            .where(*where)
-            .order_by(persons.c.surname, persons.c.id)
-            .limit(SEARCH_SCAN_LIMIT)
+            select(*_columns()).where(*where).order_by(*_NAME_ORDER).limit(SEARCH_SCAN_LIMIT)
         )
         for r in rows:
             person = PersonRow(*r)

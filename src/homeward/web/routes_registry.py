@@ -8,11 +8,13 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from homeward.adapters.personfile import ENCODINGS
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.access import Action, Principal, ResourceKind
 from homeward.services.registry import list_quarantine
 from homeward.web.context import gettext_for, render, web
 from homeward.web.queries import list_persons, recent_batches, registry_counts
+from homeward.web.reasons import explainer, field_label
 from homeward.web.security import Require
 from homeward.web.uploads import UploadRefused, save_upload
 
@@ -54,6 +56,7 @@ async def _registry_page(
             "errors": errors or {},
             "offset": 0,
             "page": PAGE,
+            "encodings": ENCODINGS,
         },
         status=status,
     )
@@ -107,6 +110,7 @@ async def import_file(
     _p: Annotated[Principal, Depends(WRITE)],
     kind: Annotated[str, Form()] = "",
     file: Annotated[UploadFile | None, File()] = None,
+    encoding: Annotated[str, Form()] = "",
 ) -> Response:
     """Start an import; the answer is a progress fragment that polls until done."""
     _ = gettext_for(request)
@@ -116,6 +120,8 @@ async def import_file(
         errors["kind"] = _("Choose holdings or sought.")
     if file is None or not file.filename:
         errors["file"] = _("Choose a CSV, XLSX or JSON file.")
+    if encoding and encoding not in ENCODINGS:
+        errors["encoding"] = _("Choose an encoding from the list.")
     path = None
     if not errors and file is not None:
         try:
@@ -129,11 +135,20 @@ async def import_file(
             )
         return await _registry_page(request, side, errors, kind=kind or "holdings", status=422)
     job = web(request).jobs.start(
-        web(request).engine, side, RegistryKind(kind), path, file.filename or "upload"
+        web(request).engine,
+        side,
+        RegistryKind(kind),
+        path,
+        file.filename or "upload",
+        encoding or None,
     )
-    return render(
-        request, "_import_status.html", {"job": job, "party": side.value, "errors": {}}, status=202
-    )
+    context: dict[str, object] = {
+        "job": job,
+        "party": side.value,
+        "errors": {},
+        "explain": explainer(_),
+    }
+    return render(request, "_import_status.html", context, status=202)
 
 
 @router.get("/parties/{party}/imports/{job_id}")
@@ -144,7 +159,12 @@ async def import_status(
     if job is None or job.party.value != party.upper():
         message = gettext_for(request)("There is no such import.")
         return render(request, "error.html", {"message": message}, status=404)
-    context: dict[str, Any] = {"job": job, "party": job.party.value, "errors": {}}
+    context: dict[str, Any] = {
+        "job": job,
+        "party": job.party.value,
+        "errors": {},
+        "explain": explainer(gettext_for(request)),
+    }
     if job.done and not job.error:
         # The page's counters and recent imports follow the import (htmx out-of-band).
         engine = web(request).engine
@@ -158,4 +178,9 @@ async def quarantine(
     request: Request, party: str, _p: Annotated[Principal, Depends(QUARANTINE)]
 ) -> Response:
     rows = await run_in_threadpool(list_quarantine, web(request).engine, Side(party.upper()))
-    return render(request, "quarantine.html", {"party": party.upper(), "rows": rows})
+    explain = explainer(gettext_for(request))
+    return render(
+        request,
+        "quarantine.html",
+        {"party": party.upper(), "rows": rows, "explain": explain, "field_label": field_label},
+    )
