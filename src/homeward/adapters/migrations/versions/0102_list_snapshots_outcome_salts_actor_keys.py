@@ -48,13 +48,15 @@ def upgrade() -> None:
 
 
 def _backfill_snapshots() -> None:
-    from homeward.adapters.list_snapshots import snapshot_of
+    from homeward.adapters.list_snapshots import SNAPSHOT_COLUMNS, snapshot_of
     from homeward.adapters.tables_exchange import exchange_list_items
     from homeward.adapters.tables_registry import persons
 
+    # Only the columns this revision knows: later revisions add columns to ``persons``.
     conn = op.get_bind()
+    columns = [persons.c.id, *(persons.c[name] for name in SNAPSHOT_COLUMNS)]
     rows = conn.execute(
-        sa.select(persons).where(
+        sa.select(*columns).where(
             persons.c.id.in_(sa.select(exchange_list_items.c.person_id).distinct())
         )
     )
