@@ -29,6 +29,8 @@ from homeward.planning.istanbul import istanbul_2025_terms
 from homeward.planning.planner import plan_exchange
 from homeward.reports.html import render_report
 from homeward.scenario import generate_scenario, write_scenario
+from homeward.services.access import Principal, Role, SqlAccessLog
+from homeward.services.crossing import Desk, decide_proposal, record_exception
 from homeward.services.events import EventSink
 from homeward.services.exchange import (
     SubmitList,
@@ -39,12 +41,12 @@ from homeward.services.exchange import (
 from homeward.services.handover import Step, advance_all, advance_in, save_plan
 from homeward.services.list_matching import link_counts, run_matching
 from homeward.services.planning_bridge import acknowledged_candidates, plan_to_tranches
-from homeward.services.rebalance import accept_proposal, record_exception
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.services.reports import exchange_summary, public_bulletin
 from homeward.services.signing import Signers, checkpoint_and_cosign
 
 MEDIATOR_ACTOR = "mediator-demo"
+DEMO_VERIFIER = Principal(0, MEDIATOR_ACTOR, Side.MEDIATOR, Role.MEDIATOR_VERIFIER)
 
 # (step before which it happens, exception, interview note kept by the mediator)
 EXCEPTION_PLAN: dict[int, list[tuple[Side, Step, HandoverException]]] = {
@@ -207,12 +209,22 @@ def _run_day(
                 note = None
                 if exception is HandoverException.REFUSES_REPATRIATION:
                     note = "In the private interview the person declined to return."
-                proposal = record_exception(
-                    victim, exception, engine, events, actor=MEDIATOR_ACTOR, interview_note=note
-                )
-                accept_proposal(proposal, engine, events, actor=MEDIATOR_ACTOR)
+                desk = Desk(engine, events, SqlAccessLog(engine))
+                card = record_exception(desk, DEMO_VERIFIER, victim, exception, note)
+                for proposal in card.proposals:
+                    if proposal.handover_id == victim:
+                        decide_proposal(desk, DEMO_VERIFIER, proposal.id, accept=True)
             ids = [hid for hid, _ in ready]
-            if step is Step.CONFIRM_FREE_WILL:
+            if step is Step.RECEIVE:  # each receiving party confirms its own receipt
+                for side in BELLIGERENTS:
+                    advance_all(
+                        [hid for hid, party in ready if party == side.other.value],
+                        step,
+                        engine,
+                        events,
+                        actor=f"{side.value.lower()}-officer-demo",
+                    )
+            elif step is Step.CONFIRM_FREE_WILL:
                 with engine.begin() as conn:
                     for hid in ids:
                         advance_in(

@@ -1,4 +1,6 @@
-"""Use cases at the crossing: save a plan as tranches, step each handover, rebalance.
+"""Use cases at the crossing: save a plan as tranches, step each handover.
+
+Rebalancing after a failure and the console's use cases are ``services.crossing``.
 
 Every step loads the handover into the domain object, which refuses what the state does not
 allow (receiving before release, releasing twice), then stores it and appends the event
@@ -57,6 +59,8 @@ class PlannedTranche:
     date: dt.date
     crossing: str
     people: dict[Side, list[tuple[int, Category]]]
+    # Person ids the terms send beyond parity (seriously ill or wounded).
+    outside_parity: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,7 @@ def save_plan(
                     "state": HandoverState.PLANNED.value,
                     "checkin_code": free_code(conn, agreement_id, person_id, taken),
                     "position": position,
+                    "outside_parity": person_id in tranche.outside_parity,
                     "updated_at": _now(),
                 }
                 for side, people in tranche.people.items()
@@ -208,9 +213,24 @@ _EVENTS: dict[Step, tuple[str, Callable[[Handover], None]]] = {
 }
 
 
+def parse_code(text: str) -> str:
+    """The check-in code in what was typed or scanned: the bare code (case, spaces and
+    dashes ignored) or the manifest's QR payload ``HW1:<tranche>:<side>:<code>``.
+
+    >>> parse_code(" hj76-ba ")
+    'HJ76BA'
+    >>> parse_code("HW1:day-1:RU:HJ76BA")
+    'HJ76BA'
+    """
+    cleaned = text.strip()
+    if cleaned.upper().startswith("HW1:"):
+        cleaned = cleaned.rsplit(":", 1)[-1]
+    return cleaned.upper().replace(" ", "").replace("-", "")
+
+
 def find_by_code(engine: Engine, code: str) -> int:
-    """The handover id for a check-in code (case and spaces ignored)."""
-    cleaned = code.strip().upper().replace(" ", "")
+    """The handover id for a check-in code or QR payload (case and spaces ignored)."""
+    cleaned = parse_code(code)
     with engine.connect() as conn:
         found = conn.execute(
             select(handovers.c.id).where(handovers.c.checkin_code == cleaned)

@@ -76,6 +76,12 @@ def plan_to_tranches(plan: Plan) -> tuple[list[PlannedTranche], list[ReservePers
                 Side(side): [(int(p.person_id), p.category) for p in people]
                 for side, people in tranche.sides.items()
             },
+            outside_parity=frozenset(
+                int(p.person_id)
+                for people in tranche.sides.values()
+                for p in people
+                if p.outside_parity
+            ),
         )
         for number, tranche in enumerate(plan.tranches, start=1)
     ]

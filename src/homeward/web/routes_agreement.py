@@ -20,6 +20,7 @@ from homeward.services.agreement import agreement_view, eligibility, propose_ter
 from homeward.services.exchange import NotAllowed, sign_agreement
 from homeward.services.planning_bridge import manifest, plan_agreement, tranche_rows
 from homeward.web.context import gettext_for, render, web
+from homeward.web.crossing_view import pending_proposals_context
 from homeward.web.errors import NotFound
 from homeward.web.queries import latest_agreement_id
 from homeward.web.security import Require
@@ -110,7 +111,8 @@ async def plan_page(request: Request, _p: Annotated[Principal, Depends(PLAN_READ
     if agreement_id is not None:
         agreement = await run_in_threadpool(agreement_view, engine, agreement_id)
         rows = await run_in_threadpool(tranche_rows, engine, agreement_id)
-    return render(request, "plan.html", {"agreement": agreement, "tranches": rows})
+    pending = await pending_proposals_context(request, _p)
+    return render(request, "plan.html", {"agreement": agreement, "tranches": rows, **pending})
 
 
 @router.post("/plan")
