@@ -39,8 +39,7 @@ def describe(view: ProposalView, _: Gettext) -> str:
     why = _(view.exception.value) if view.exception else ""
     if view.remedy is Remedy.DROP:
         text = _(
-            "%(name)s travels outside parity: dropped from day %(day)s; nobody replaces "
-            "or counterbalances them.",
+            "%(name)s travels outside parity: dropped from day %(day)s; nobody replaces or counterbalances them.",  # noqa: E501
             name=failed,
             day=view.day,
         )
@@ -49,8 +48,7 @@ def describe(view: ProposalView, _: Gettext) -> str:
         assert view.side is not None
         assert view.category is not None
         text = _(
-            "%(side)s sends %(name)s (%(category)s), next in its reserve, in place of "
-            "%(failed)s (%(why)s) on day %(day)s.",
+            "%(side)s sends %(name)s (%(category)s), next in its reserve, in place of %(failed)s (%(why)s) on day %(day)s.",  # noqa: E501
             side=view.side.value,
             name=view.person.name,
             category=_(view.category.value),
@@ -63,9 +61,7 @@ def describe(view: ProposalView, _: Gettext) -> str:
         assert view.side is not None
         assert view.category is not None
         text = _(
-            "%(failed_side)s has no %(failed_category)s reserve left for %(failed)s "
-            "(%(why)s): %(side)s holds back %(name)s (%(category)s, day %(day)s), who goes "
-            "to the head of its reserve.",
+            "%(failed_side)s has no %(failed_category)s reserve left for %(failed)s (%(why)s): %(side)s holds back %(name)s (%(category)s, day %(day)s), who goes to the head of its reserve.",  # noqa: E501
             failed_side=view.failed_side.value,
             failed_category=_(view.failed_category.value),
             failed=failed,
