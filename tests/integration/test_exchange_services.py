@@ -13,8 +13,8 @@ from homeward.adapters.tables_exchange import handovers, interview_notes
 from homeward.adapters.tables_registry import persons
 from homeward.domain.handover import HandoverException, HandoverState, InvalidTransition
 from homeward.domain.lists import ListKind
-from homeward.domain.values import Category, RegistryKind, Side
 from homeward.domain.tranche import Remedy
+from homeward.domain.values import Category, RegistryKind, Side
 from homeward.services.access import MemoryAccessLog, Principal, Role
 from homeward.services.crossing import Desk, decide_proposal, record_exception
 from homeward.services.events import MemoryEventSink
@@ -35,7 +35,6 @@ from homeward.services.handover import (
     save_plan,
 )
 from homeward.services.reports import exchange_summary, public_bulletin
-
 
 VERIFIER = Principal(1, "verifier-1", Side.MEDIATOR, Role.MEDIATOR_VERIFIER)
 COORDINATOR = Principal(2, "coordinator", Side.MEDIATOR, Role.MEDIATOR_COORDINATOR)

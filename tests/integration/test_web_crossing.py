@@ -359,3 +359,28 @@ def test_random_failures_on_the_stored_model_keep_parity_whatever_the_terms_say(
             assert ua == sum(n for (_, p), n in counts.items() if p == "RU")
         else:
             assert _parity_holds(engine)
+
+
+def test_check_in_codes_come_from_the_workspace_secret_and_not_from_ids(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import stat
+
+    from homeward.adapters.checkin_secret import FILE_NAME, load_or_create
+    from homeward.planning.codes import ALPHABET, DEMO_KEY, checkin_code
+
+    _world(engine, tmp_path, "per_tranche_and_category", 1)
+    rows = _rows(engine)
+    derivable = {
+        checkin_code(str(r.person_id), f"agreement-{agreement}", DEMO_KEY, salt)
+        for r in rows
+        for agreement in (1, 2)
+        for salt in range(3)
+    }
+    assert not derivable & {r.checkin_code for r in rows}
+    assert all(set(r.checkin_code) <= set(ALPHABET) for r in rows)
+    keys = tmp_path / "keys"
+    secret = load_or_create(keys)
+    assert len(secret) == 32
+    assert stat.S_IMODE((keys / FILE_NAME).stat().st_mode) == 0o600
+    assert load_or_create(keys) == secret

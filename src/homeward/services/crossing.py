@@ -85,6 +85,7 @@ class Desk:
     engine: Engine
     events: EventSink
     access_log: AccessLog
+    code_key: bytes | None = None  # the workspace's check-in code secret
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +337,12 @@ def _proposal_of(row: object) -> Proposal:
 
 
 def _apply_and_store(
-    conn: Connection, loaded: _Loaded, proposal: Proposal, events: EventSink, actor: str
+    conn: Connection,
+    loaded: _Loaded,
+    proposal: Proposal,
+    events: EventSink,
+    actor: str,
+    code_key: bytes | None = None,
 ) -> int | None:
     """Apply an accepted proposal to the stored model; the handover it created or held
     back (``None`` for a drop)."""
@@ -363,7 +369,9 @@ def _apply_and_store(
                         category=changed.category.value,
                         state=HandoverState.PLANNED.value,
                         substitute_for=proposal.failed,
-                        checkin_code=free_code(conn, loaded.agreement_id, changed.person_id, set()),
+                        checkin_code=free_code(
+                            conn, loaded.agreement_id, changed.person_id, set(), code_key
+                        ),
                         position=changed.position,
                         outside_parity=False,
                         updated_at=_now(),
@@ -793,7 +801,7 @@ def decide_proposal(desk: Desk, principal: Principal, proposal_id: int, accept: 
         if accept:
             try:
                 result = _apply_and_store(
-                    conn, loaded, _proposal_of(row), desk.events, principal.username
+                    conn, loaded, _proposal_of(row), desk.events, principal.username, desk.code_key
                 )
                 settled = True
                 conn.execute(

@@ -10,6 +10,7 @@ in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -37,12 +38,16 @@ from homeward.services.events import EventSink
 from homeward.services.exchange import NotAllowed
 
 
-def free_code(conn: Connection, agreement_id: int, person_id: int, taken: set[str]) -> str:
-    """The person's check-in code for this agreement (``planning.codes``), with the next
-    salt while a code is already in use (``taken``: codes handed out in this transaction,
-    updated)."""
+def free_code(
+    conn: Connection, agreement_id: int, person_id: int, taken: set[str], key: bytes | None = None
+) -> str:
+    """The person's check-in code for this agreement (``planning.codes``, an HMAC under
+    the workspace's secret ``key``; without one, under a fresh random key, so a code is
+    never derivable from ids), with the next salt while a code is already in use
+    (``taken``: codes handed out in this transaction, updated)."""
+    key = key or secrets.token_bytes(32)
     for salt in range(100):
-        code = checkin_code(str(person_id), f"agreement-{agreement_id}", salt=salt)
+        code = checkin_code(str(person_id), f"agreement-{agreement_id}", key, salt=salt)
         in_use = (
             code in taken
             or conn.execute(select(handovers.c.id).where(handovers.c.checkin_code == code)).first()
@@ -81,11 +86,14 @@ def save_plan(
     reserve: Sequence[ReservePerson],
     engine: Engine,
     events: EventSink,
+    code_key: bytes | None = None,
 ) -> list[int]:
     """Store the planned tranches and reserves; return the tranche ids by day.
 
     Only terms signed by both parties and the mediator are planned, and only once.
+    ``code_key`` is the workspace's check-in code secret (``adapters.checkin_secret``).
     """
+    code_key = code_key or secrets.token_bytes(32)
     ids: list[int] = []
     taken: set[str] = set()
     with engine.begin() as conn:
@@ -126,7 +134,7 @@ def save_plan(
                     "from_party": side.value,
                     "category": category.value,
                     "state": HandoverState.PLANNED.value,
-                    "checkin_code": free_code(conn, agreement_id, person_id, taken),
+                    "checkin_code": free_code(conn, agreement_id, person_id, taken, code_key),
                     "position": position,
                     "outside_parity": person_id in tranche.outside_parity,
                     "updated_at": _now(),

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import NoResultFound
 from starlette.concurrency import run_in_threadpool
 
+from homeward.adapters.checkin_secret import load_or_create
 from homeward.domain.handover import HandoverException, InvalidTransition
 from homeward.domain.lists import ListKind
 from homeward.domain.values import Side
@@ -223,7 +224,12 @@ async def review(
 
 def _desk(request: Request) -> crossing.Desk:
     context = web(request)
-    return crossing.Desk(context.engine, context.events, context.access_log)
+    return crossing.Desk(
+        context.engine,
+        context.events,
+        context.access_log,
+        load_or_create(context.settings.keys_dir),
+    )
 
 
 def _missing(exc: NoResultFound) -> NotFound:

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import NoResultFound
 from starlette.concurrency import run_in_threadpool
 
+from homeward.adapters.checkin_secret import load_or_create
 from homeward.adapters.manifest_csv import manifest_csv
 from homeward.adapters.manifest_pdf import manifest_pdf
 from homeward.domain.values import Side
@@ -129,7 +130,8 @@ async def make_plan(request: Request, _p: Annotated[Principal, Depends(PLAN_WRIT
         problem = gettext_for(request)("This agreement is already planned.")
     if problem is None:
         try:
-            await run_in_threadpool(plan_agreement, engine, web(request).events, agreement_id)
+            key = load_or_create(web(request).settings.keys_dir)
+            await run_in_threadpool(plan_agreement, engine, web(request).events, agreement_id, key)
         except TermsCannotBeMetError as exc:
             problem = str(exc)
     if problem is not None:

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import NoResultFound
 from starlette.concurrency import run_in_threadpool
 
+from homeward.adapters.checkin_secret import load_or_create
 from homeward.domain.handover import HandoverException, InvalidTransition
 from homeward.domain.tranche import CannotRebalance
 from homeward.services import crossing
@@ -38,7 +39,12 @@ EXCEPTIONS = [e for e in HandoverException if e is not HandoverException.ALREADY
 
 def desk(request: Request) -> crossing.Desk:
     context = web(request)
-    return crossing.Desk(context.engine, context.events, context.access_log)
+    return crossing.Desk(
+        context.engine,
+        context.events,
+        context.access_log,
+        load_or_create(context.settings.keys_dir),
+    )
 
 
 def _render_card(
