@@ -384,3 +384,25 @@ def test_check_in_codes_come_from_the_workspace_secret_and_not_from_ids(
     assert len(secret) == 32
     assert stat.S_IMODE((keys / FILE_NAME).stat().st_mode) == 0o600
     assert load_or_create(keys) == secret
+
+
+def test_the_dashboard_says_a_failure_awaits_the_mediator_until_a_remedy_is_accepted(
+    engine: Engine, desk: tuple[TestClient, dict[str, str], Path]
+) -> None:
+    from homeward.services.reports import exchange_summary
+
+    client, passwords, _ = desk
+    verifier = bearer(client, "med.verifier", passwords["med.verifier"])
+    failing = _rows(engine)[0]
+    proposal = client.post(
+        f"/api/v1/handovers/{failing.id}/exception",
+        json={"exception": "deceased"},
+        headers=verifier,
+    ).json()
+    [pending] = exchange_summary(engine, 1)["exceptions"]
+    assert pending["resolution"] == "awaiting_the_mediator"
+    client.post(
+        f"/api/v1/proposals/{proposal['id']}", json={"decision": "accept"}, headers=verifier
+    )
+    [done] = exchange_summary(engine, 1)["exceptions"]
+    assert done["resolution"] == "substitute"
