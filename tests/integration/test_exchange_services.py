@@ -192,10 +192,11 @@ def test_a_check_in_code_already_in_use_is_replaced_by_a_free_one(engine: Engine
     from homeward.planning.codes import checkin_code
     from homeward.services.handover import free_code
 
-    first = checkin_code("42", "agreement-1")
+    key = b"a test workspace secret"
+    first = checkin_code("42", "agreement-1", key)
     with engine.connect() as conn:
         taken = {first}
-        code = free_code(conn, 1, 42, taken)
+        code = free_code(conn, 1, 42, taken, key)
     assert code != first
     assert len(code) == 6
     assert taken == {first, code}

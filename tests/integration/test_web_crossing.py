@@ -367,12 +367,14 @@ def test_check_in_codes_come_from_the_workspace_secret_and_not_from_ids(
     import stat
 
     from homeward.adapters.checkin_secret import FILE_NAME, load_or_create
-    from homeward.planning.codes import ALPHABET, DEMO_KEY, checkin_code
+    from homeward.planning.codes import ALPHABET, checkin_code
+
+    old_built_in_key = b"homeward-demo-checkin-key"  # what every workspace used to share
 
     _world(engine, tmp_path, "per_tranche_and_category", 1)
     rows = _rows(engine)
     derivable = {
-        checkin_code(str(r.person_id), f"agreement-{agreement}", DEMO_KEY, salt)
+        checkin_code(str(r.person_id), f"agreement-{agreement}", old_built_in_key, salt)
         for r in rows
         for agreement in (1, 2)
         for salt in range(3)
@@ -406,3 +408,27 @@ def test_the_dashboard_says_a_failure_awaits_the_mediator_until_a_remedy_is_acce
     )
     [done] = exchange_summary(engine, 1)["exceptions"]
     assert done["resolution"] == "substitute"
+
+
+def test_the_plan_page_manifest_prints_in_ukrainian_with_the_reserve(
+    engine: Engine, desk: tuple[TestClient, dict[str, str], Path], tmp_path: Path
+) -> None:
+    import shutil
+    import subprocess
+
+    client, passwords, _ = desk
+    log_in(client, "med.coordinator", passwords["med.coordinator"])
+    with engine.connect() as conn:
+        tranche_id = conn.execute(select(tranches.c.id).order_by(tranches.c.day)).scalars().first()
+    answer = client.get(f"/plan/{tranche_id}/manifest/RU.pdf", params={"lang": "uk"})
+    assert answer.status_code == 200
+    assert answer.content.startswith(b"%PDF-")
+    if not shutil.which("pdftotext"):
+        return
+    path = tmp_path / "m.pdf"
+    path.write_bytes(answer.content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Від посередника" in text
+    assert "Резерв за порядком" in text

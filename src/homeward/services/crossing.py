@@ -50,6 +50,7 @@ from homeward.domain.tranche import (
     Tranche,
 )
 from homeward.domain.values import Category, Side
+from homeward.planning.manifest import ManifestRow
 from homeward.services.access import (
     AccessLog,
     Action,
@@ -881,3 +882,34 @@ def settle_everything(
             decided = decide_proposal(desk, principal, int(pid), accept=True)
             out.append(decided.card.id)
     return out
+
+
+def manifest_reserve(engine: Engine, tranche_id: int, side: Side) -> list[ManifestRow]:
+    """The reserve ``side`` keeps for the agreement of ``tranche_id``, in order (best
+    first): people not handed over, not released and not due in any tranche. They have no
+    check-in code until a substitution puts them in a tranche."""
+    with engine.connect() as conn:
+        agreement = conn.execute(
+            select(tranches.c.agreement_id).where(tranches.c.id == tranche_id)
+        ).scalar_one()
+        due = select(handovers.c.person_id).where(
+            handovers.c.state.not_in([HandoverState.FAILED.value, HandoverState.WITHDRAWN.value])
+        )
+        rows = conn.execute(
+            select(reserves.c.category, persons)
+            .join(persons, persons.c.id == reserves.c.person_id)
+            .where(
+                reserves.c.agreement_id == agreement,
+                reserves.c.party == side.value,
+                reserves.c.used_by.is_(None),
+                reserves.c.person_id.not_in(select(releases.c.person_id)),
+                reserves.c.person_id.not_in(due),
+            )
+            .order_by(reserves.c.rank, reserves.c.person_id)
+        ).all()
+    return [
+        ManifestRow(
+            "", r.surname, r.given_name, r.patronymic or "", r.date_of_birth or "", r.category
+        )
+        for r in rows
+    ]

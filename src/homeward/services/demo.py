@@ -81,8 +81,14 @@ def run_demo(
     origin: str,
     model_path: Path | None = None,
     say: Callable[[str], None] = lambda _: None,
+    until: str = "released",
+    code_key: bytes | None = None,
 ) -> DemoResult:
-    """Run the whole exchange into ``engine`` (an empty, migrated workspace database)."""
+    """Run the whole exchange into ``engine`` (an empty, migrated workspace database).
+
+    ``until="planned"`` stops once the exchange is planned and checkpointed, nobody handed
+    over yet: a workspace to train verifiers on.
+    """
     rng = random.Random(seed)
     say("generating the istanbul-2025 scenario (synthetic people)")
     scenario = generate_scenario("istanbul-2025", seed)
@@ -129,7 +135,7 @@ def run_demo(
     for side in BELLIGERENTS:
         offered = [int(p.person_id) for t in plan.tranches for p in t.sides[side.value]]
         submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
-    save_plan(agreement_id, planned, reserve, engine, events)
+    save_plan(agreement_id, planned, reserve, engine, events, code_key)
     with engine.begin() as conn:
         checkpoint_and_cosign(conn, signers, origin)
 
@@ -139,8 +145,11 @@ def run_demo(
             .where(tranches.c.agreement_id == agreement_id)
             .order_by(tranches.c.day)
         ).all()
+    if until == "planned":
+        say("planned and checkpointed; nobody handed over yet (training workspace)")
+        days = []
     for tranche_id, day in days:
-        _run_day(engine, events, tranche_id, day, rng)
+        _run_day(engine, events, tranche_id, day, rng, code_key)
         with engine.begin() as conn:
             checkpoint_and_cosign(conn, signers, origin)
         say(f"day {day} handed over; checkpoint cosigned by UA and RU")
@@ -192,7 +201,12 @@ _BEFORE = {
 
 
 def _run_day(
-    engine: Engine, events: EventSink, tranche_id: int, day: int, rng: random.Random
+    engine: Engine,
+    events: EventSink,
+    tranche_id: int,
+    day: int,
+    rng: random.Random,
+    code_key: bytes | None = None,
 ) -> None:
     """Take everyone through each step; exceptions strike before their step; substitutes
     then catch up through every step."""
@@ -209,7 +223,7 @@ def _run_day(
                 note = None
                 if exception is HandoverException.REFUSES_REPATRIATION:
                     note = "In the private interview the person declined to return."
-                desk = Desk(engine, events, SqlAccessLog(engine))
+                desk = Desk(engine, events, SqlAccessLog(engine), code_key)
                 card = record_exception(desk, DEMO_VERIFIER, victim, exception, note)
                 for proposal in card.proposals:
                     if proposal.handover_id == victim:

@@ -18,11 +18,13 @@ from homeward.planning.istanbul import istanbul_2025_terms
 from homeward.planning.terms_file import TermsFileError, parse_terms_toml
 from homeward.services.access import Action, Principal, ResourceKind
 from homeward.services.agreement import agreement_view, eligibility, propose_terms
+from homeward.services.crossing import manifest_reserve
 from homeward.services.exchange import NotAllowed, sign_agreement
 from homeward.services.planning_bridge import manifest, plan_agreement, tranche_rows
-from homeward.web.context import gettext_for, render, web
+from homeward.web.context import gettext_for, language_of, render, web
 from homeward.web.crossing_view import pending_proposals_context
 from homeward.web.errors import NotFound
+from homeward.web.i18n import LANGUAGES, pick
 from homeward.web.queries import latest_agreement_id
 from homeward.web.security import Require
 
@@ -152,8 +154,10 @@ async def manifest_download(
     side: str,
     fmt: str,
     _p: Annotated[Principal, Depends(PLAN_READ)],
+    lang: str = "",
 ) -> Response:
-    """The tranche's manifest for the people ``side`` hands over, as CSV or PDF."""
+    """The tranche's manifest for the people ``side`` hands over, as CSV or PDF (in
+    ``lang``, en, uk or ru; the reader's language by default)."""
     if side not in ("UA", "RU") or fmt not in ("csv", "pdf"):
         raise NotFound("no such manifest")
     try:
@@ -168,5 +172,11 @@ async def manifest_download(
         return Response(
             manifest_csv(rows), media_type="text/csv; charset=utf-8", headers=disposition
         )
-    pdf = await run_in_threadpool(manifest_pdf, rows, header)
+    engine = web(request).engine
+    reserve = await run_in_threadpool(manifest_reserve, engine, tranche_id, Side(side))
+    language = lang if lang in LANGUAGES else language_of(request)
+    gettext = pick(web(request).translations, language)
+    pdf = await run_in_threadpool(
+        lambda: manifest_pdf(rows, header, gettext=gettext, reserve=reserve)
+    )
     return Response(pdf, media_type="application/pdf", headers=disposition)
