@@ -209,13 +209,23 @@ def _parity_of(conn: Connection, agreement_id: int) -> Parity:
     return Parity(terms.get("parity") or Parity.PER_TRANCHE_AND_CATEGORY.value)
 
 
-def load_exchange(conn: Connection, agreement_id: int) -> _Loaded:
-    """The agreement's tranches, reserves and settled failures as the domain aggregate."""
-    days = conn.execute(
+def load_exchange(
+    conn: Connection, agreement_id: int, only_day: int | None = None, *, counts_only: bool = False
+) -> _Loaded:
+    """The agreement's tranches, reserves and settled failures as the domain aggregate.
+
+    ``only_day`` with ``counts_only`` loads just what the card's parity needs: that day's
+    tranche (every tranche when parity is over the whole exchange), no reserve.
+    """
+    parity = _parity_of(conn, agreement_id)
+    query = (
         select(tranches.c.id, tranches.c.day, tranches.c.date)
         .where(tranches.c.agreement_id == agreement_id)
         .order_by(tranches.c.day)
-    ).all()
+    )
+    if only_day is not None and parity is not Parity.OVERALL:
+        query = query.where(tranches.c.day == only_day)
+    days = conn.execute(query).all()
     by_tranche: dict[int, Tranche] = {t.id: Tranche(t.day, t.date) for t in days}
     rows = conn.execute(
         select(handovers)
@@ -227,6 +237,9 @@ def load_exchange(conn: Connection, agreement_id: int) -> _Loaded:
         tranche.handovers.append(_handover(r, tranche.day))
     released = select(releases.c.person_id)
     reserve: dict[Side, dict[Category, list[int]]] = {}
+    if counts_only:
+        exchange = Exchange(parity, list(by_tranche.values()), reserve)
+        return _Loaded(exchange, agreement_id, {t.day: t.id for t in days})
     for r in conn.execute(
         select(reserves.c.person_id, reserves.c.party, reserves.c.category)
         .where(
@@ -249,7 +262,7 @@ def load_exchange(conn: Connection, agreement_id: int) -> _Loaded:
             )
         ).scalars()
     )
-    exchange = Exchange(_parity_of(conn, agreement_id), list(by_tranche.values()), reserve, settled)
+    exchange = Exchange(parity, list(by_tranche.values()), reserve, settled)
     return _Loaded(exchange, agreement_id, {t.day: t.id for t in days})
 
 
@@ -543,21 +556,21 @@ def _card_in(
     else:
         allowed = _may(principal, Action.WRITE, ResourceKind.HANDOVER, from_party.other)
     can_decide = _may(principal, Action.WRITE, ResourceKind.PROPOSAL, None)
-    loaded = load_exchange(conn, int(row.agreement_id))
+    counted = load_exchange(conn, int(row.agreement_id), int(row.day), counts_only=True)
     proposals: tuple[ProposalView, ...] = ()
     if _may(principal, Action.READ, ResourceKind.PROPOSAL, None):
-        proposals = tuple(
-            _proposal_view(conn, p, loaded)
-            for p in conn.execute(
-                select(rebalancing_proposals)
-                .where(
-                    rebalancing_proposals.c.state == PENDING,
-                    (rebalancing_proposals.c.handover_id == handover_id)
-                    | (rebalancing_proposals.c.held_back_id == handover_id),
-                )
-                .order_by(rebalancing_proposals.c.id)
+        pending = conn.execute(
+            select(rebalancing_proposals)
+            .where(
+                rebalancing_proposals.c.state == PENDING,
+                (rebalancing_proposals.c.handover_id == handover_id)
+                | (rebalancing_proposals.c.held_back_id == handover_id),
             )
-        )
+            .order_by(rebalancing_proposals.c.id)
+        ).all()
+        if pending:
+            loaded = load_exchange(conn, int(row.agreement_id))
+            proposals = tuple(_proposal_view(conn, p, loaded) for p in pending)
     return Card(
         id=int(row.id),
         code=row.checkin_code,
@@ -574,7 +587,7 @@ def _card_in(
         can_record_exception=state in _OPEN
         and _may(principal, Action.WRITE, ResourceKind.HANDOVER, from_party.other),
         can_decide=can_decide,
-        parity=_relevant(loaded.exchange.parity_counts(), {int(row.day)}),
+        parity=_relevant(counted.exchange.parity_counts(), {int(row.day)}),
         proposals=proposals,
     )
 
