@@ -432,3 +432,47 @@ def test_the_plan_page_manifest_prints_in_ukrainian_with_the_reserve(
     ).stdout
     assert "Від посередника" in text
     assert "Резерв за порядком" in text
+
+
+def test_a_replayed_outage_queue_applies_each_step_once_in_order_and_reports_conflicts(
+    engine: Engine, desk: tuple[TestClient, dict[str, str], Path]
+) -> None:
+    client, passwords, _ = desk
+    verifier = bearer(client, "med.verifier", passwords["med.verifier"])
+    first, second = _rows(engine)[:2]
+
+    def step(n: int, handover_id: int, name: str, seen: str) -> dict[str, object]:
+        return {
+            "id": f"device-a-{n:04d}",
+            "seq": n,
+            "handover_id": handover_id,
+            "step": name,
+            "seen_state": seen,
+        }
+
+    queue = {
+        "device": "device-a-1",
+        # sent out of order: the server applies them in the device's order
+        "steps": [
+            step(2, first.id, "confirm_identity", "checked_in"),
+            step(1, first.id, "check_in", "planned"),
+            step(3, second.id, "check_in", "planned"),
+        ],
+    }
+    # Meanwhile another device checked the second person in.
+    client.post(f"/api/v1/handovers/{second.id}/steps", json={"step": "check_in"}, headers=verifier)
+    answer = client.post("/api/v1/handovers/queue", json=queue, headers=verifier)
+    assert answer.status_code == 200, answer.text
+    outcomes = {o["id"]: o for o in answer.json()}
+    assert outcomes["device-a-0001"]["outcome"] == "applied"
+    assert outcomes["device-a-0002"]["outcome"] == "applied"
+    assert outcomes["device-a-0002"]["state"] == "identity_confirmed"
+    conflict = outcomes["device-a-0003"]
+    assert conflict["outcome"] == "conflict"
+    assert "checked_in" in conflict["detail"]
+    # The link dropped before the answer arrived: the device sends the same queue again.
+    again = client.post("/api/v1/handovers/queue", json=queue, headers=verifier).json()
+    assert {o["outcome"] for o in again} == {"duplicate"}
+    by_id = {r.id: r.state for r in _rows(engine)}
+    assert by_id[first.id] == "identity_confirmed"
+    assert by_id[second.id] == "checked_in"

@@ -156,3 +156,22 @@ rebalancing_proposals = Table(
 
 Index("ix_rebalancing_proposals_state", rebalancing_proposals.c.state)
 Index("ix_rebalancing_proposals_handover_id", rebalancing_proposals.c.handover_id)
+
+# Steps a device took offline and replayed: the device's own id makes each apply at most
+# once; its outcome is kept to answer a resend the same way.
+queued_steps = Table(
+    "queued_steps",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("device", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("handover_id", Integer, nullable=False),
+    Column("step", String(32), nullable=False),
+    Column("seen_state", String(32), nullable=False),
+    Column("username", String(200), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("state_after", String(32)),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("device", "seq", name="uq_queued_steps_device_seq"),
+)

@@ -27,6 +27,7 @@ from homeward.adapters.tables_exchange import (
     agreements,
     handovers,
     interview_notes,
+    queued_steps,
     rebalancing_proposals,
     releases,
     reserves,
@@ -52,6 +53,7 @@ from homeward.domain.tranche import (
 from homeward.domain.values import Category, Side
 from homeward.planning.manifest import ManifestRow
 from homeward.services.access import (
+    AccessDenied,
     AccessLog,
     Action,
     Principal,
@@ -685,32 +687,40 @@ def take_step(
     every other step by the field verifier (``InvalidTransition`` when the state does not
     allow it)."""
     with desk.engine.begin() as conn:
-        row = conn.execute(
-            select(handovers.c.from_party).where(handovers.c.id == handover_id)
-        ).first()
-        if row is None:
-            raise NoResultFound(f"no handover {handover_id}")
-        receiving = Side(row.from_party).other
-        kind = ResourceKind.RECEIPT if step is Step.RECEIVE else ResourceKind.HANDOVER
-        authorize(
-            principal, Action.WRITE, Resource(kind, receiving, str(handover_id)), desk.access_log
-        )
-        if note and step is Step.CONFIRM_FREE_WILL:
-            authorize(
-                principal,
-                Action.WRITE,
-                Resource(ResourceKind.INTERVIEW, None, str(handover_id)),
-                desk.access_log,
-            )
-        advance_in(
-            conn,
-            handover_id,
-            step,
-            desk.events,
-            actor=principal.username,
-            note=note if step is Step.CONFIRM_FREE_WILL else None,
-        )
+        _step_in(conn, desk, principal, handover_id, step, note)
         return _card_in(conn, desk, principal, handover_id, check=False)
+
+
+def _step_in(
+    conn: Connection,
+    desk: Desk,
+    principal: Principal,
+    handover_id: int,
+    step: Step,
+    note: str | None = None,
+) -> None:
+    """One step inside the caller's transaction, after the access policy said yes."""
+    row = conn.execute(select(handovers.c.from_party).where(handovers.c.id == handover_id)).first()
+    if row is None:
+        raise NoResultFound(f"no handover {handover_id}")
+    receiving = Side(row.from_party).other
+    kind = ResourceKind.RECEIPT if step is Step.RECEIVE else ResourceKind.HANDOVER
+    authorize(principal, Action.WRITE, Resource(kind, receiving, str(handover_id)), desk.access_log)
+    if note and step is Step.CONFIRM_FREE_WILL:
+        authorize(
+            principal,
+            Action.WRITE,
+            Resource(ResourceKind.INTERVIEW, None, str(handover_id)),
+            desk.access_log,
+        )
+    advance_in(
+        conn,
+        handover_id,
+        step,
+        desk.events,
+        actor=principal.username,
+        note=note if step is Step.CONFIRM_FREE_WILL else None,
+    )
 
 
 def record_exception(
@@ -926,3 +936,96 @@ def manifest_reserve(engine: Engine, tranche_id: int, side: Side) -> list[Manife
         )
         for r in rows
     ]
+
+
+# -- steps taken offline ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedStep:
+    """A step a device took while the network was down: ``id`` is made by the device,
+    ``seq`` orders one device's steps, ``seen_state`` is the state it acted on."""
+
+    id: str
+    device: str
+    seq: int
+    handover_id: int
+    step: Step
+    seen_state: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedOutcome:
+    """``applied``, ``conflict`` (not applied: ``detail`` says why, ``state`` is what the
+    handover is now) or ``duplicate`` (already sent: the first answer again)."""
+
+    id: str
+    outcome: str
+    state: str | None
+    detail: str
+
+
+def apply_queued(
+    desk: Desk, principal: Principal, steps: Collection[QueuedStep]
+) -> list[QueuedOutcome]:
+    """Apply steps replayed from a device's outage queue: each at most once (its id is
+    kept with its outcome), in the device's order, and only when the handover is still in
+    the state the device saw; otherwise a conflict, recorded and answered, never applied
+    over what another device did meanwhile. The log's order is the order applied here."""
+    out = []
+    for item in sorted(steps, key=lambda s: (s.device, s.seq)):
+        out.append(_apply_one(desk, principal, item))
+    return out
+
+
+def _apply_one(desk: Desk, principal: Principal, item: QueuedStep) -> QueuedOutcome:
+    with desk.engine.begin() as conn:
+        seen = conn.execute(select(queued_steps).where(queued_steps.c.id == item.id)).first()
+        if seen is not None:
+            return QueuedOutcome(item.id, "duplicate", seen.state_after, seen.detail)
+        last = conn.execute(
+            select(func.max(queued_steps.c.seq)).where(queued_steps.c.device == item.device)
+        ).scalar()
+        current = conn.execute(
+            select(handovers.c.state, handovers.c.exception).where(
+                handovers.c.id == item.handover_id
+            )
+        ).first()
+        outcome, detail = "applied", ""
+        if current is None:
+            outcome, detail = "conflict", f"no handover {item.handover_id}"
+        elif last is not None and item.seq <= int(last):
+            outcome, detail = "conflict", f"arrived after this device's step {last}"
+        else:
+            now = state_seen_by(
+                HandoverState(current.state),
+                HandoverException(current.exception) if current.exception else None,
+                principal.party,
+            )
+            if now != item.seen_state:
+                outcome = "conflict"
+                detail = f"the handover is now {now}, not {item.seen_state} as this device saw"
+            else:
+                try:  # both are raised before the step writes anything
+                    _step_in(conn, desk, principal, item.handover_id, item.step)
+                except (InvalidTransition, AccessDenied) as exc:
+                    outcome, detail = "conflict", str(exc)
+        state_after = conn.execute(
+            select(handovers.c.state).where(handovers.c.id == item.handover_id)
+        ).scalar()
+        conn.execute(
+            insert(queued_steps).values(
+                id=item.id,
+                device=item.device,
+                seq=item.seq,
+                handover_id=item.handover_id,
+                step=item.step.value,
+                seen_state=item.seen_state,
+                username=principal.username,
+                outcome=outcome,
+                detail=detail,
+                state_after=state_after,
+                received_at=_now(),
+            )
+        )
+        return QueuedOutcome(item.id, outcome, state_after, detail)

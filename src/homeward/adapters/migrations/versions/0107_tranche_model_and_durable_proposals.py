@@ -1,4 +1,4 @@
-"""one tranche model: who travels outside parity, and durable rebalancing proposals
+"""one tranche model: who travels outside parity, durable rebalancing proposals, queued steps
 
 Revision ID: 0107
 Revises: 0006
@@ -59,9 +59,26 @@ def upgrade() -> None:
     with op.batch_alter_table("rebalancing_proposals", schema=None) as batch_op:
         batch_op.create_index("ix_rebalancing_proposals_handover_id", ["handover_id"])
         batch_op.create_index("ix_rebalancing_proposals_state", ["state"])
+    op.create_table(
+        "queued_steps",
+        sa.Column("id", sa.String(length=64), nullable=False),
+        sa.Column("device", sa.String(length=64), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("handover_id", sa.Integer(), nullable=False),
+        sa.Column("step", sa.String(length=32), nullable=False),
+        sa.Column("seen_state", sa.String(length=32), nullable=False),
+        sa.Column("username", sa.String(length=200), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("state_after", sa.String(length=32), nullable=True),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_queued_steps")),
+        sa.UniqueConstraint("device", "seq", name="uq_queued_steps_device_seq"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("queued_steps")
     with op.batch_alter_table("rebalancing_proposals", schema=None) as batch_op:
         batch_op.drop_index("ix_rebalancing_proposals_state")
         batch_op.drop_index("ix_rebalancing_proposals_handover_id")
