@@ -193,3 +193,78 @@ def test_a_scanned_manifest_qr_takes_a_person_through_release_on_a_390px_phone(
         officer.tap("#next-step")
         officer.wait_for_selector("#state[data-state=received]")
         browser.close()
+
+
+def test_steps_taken_offline_wait_survive_a_reload_and_replay_once_with_conflicts_shown(
+    site: tuple[str, dict[str, str], Engine],
+) -> None:
+    from homeward.adapters.tables_exchange import queued_steps
+
+    base, passwords, engine = site
+    with engine.connect() as conn:
+        (first_id, first), (second_id, second) = conn.execute(
+            select(handovers.c.id, handovers.c.checkin_code).order_by(handovers.c.id).limit(2)
+        ).all()
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = _login(browser, base, "med.verifier", passwords["med.verifier"])
+        context = page.context  # type: ignore[attr-defined]
+        page.goto(f"{base}/handover")
+        page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+
+        # The link drops with a person on screen: two steps are kept on the device.
+        page.fill("#code", first)
+        page.press("#code", "Enter")
+        page.wait_for_selector(f"#handover-{first_id}")
+        page.wait_for_function(SETTLED)
+        context.set_offline(True)
+        page.tap("#next-step")
+        page.wait_for_selector("#outbox li.waiting")
+        page.tap("#next-step")
+        page.wait_for_function("document.querySelectorAll('#outbox li.waiting').length === 2")
+        # Still offline, the console reloads from the service worker with its queue.
+        page.reload()
+        page.wait_for_function("document.querySelectorAll('#outbox li.waiting').length === 2")
+        with engine.connect() as conn:
+            state = conn.execute(select(handovers.c.state).where(handovers.c.id == first_id))
+            assert state.scalar_one() == "planned"  # nothing reached the server
+        context.set_offline(False)
+        page.wait_for_function("document.querySelectorAll('#outbox li').length === 0")
+        with engine.connect() as conn:
+            state = conn.execute(select(handovers.c.state).where(handovers.c.id == first_id))
+            assert state.scalar_one() == "identity_confirmed"
+
+        # A step kept offline while another device took it: a conflict, never applied twice.
+        page.fill("#code", second)
+        page.press("#code", "Enter")
+        page.wait_for_selector(f"#handover-{second_id}")
+        page.wait_for_function(SETTLED)
+        context.set_offline(True)
+        page.tap("#next-step")
+        page.wait_for_selector("#outbox li.waiting")
+        other = _login(browser, base, "med.verifier", passwords["med.verifier"])
+        other.goto(f"{base}/handover")
+        other.fill("#code", second)
+        other.press("#code", "Enter")
+        other.wait_for_selector("#next-step")
+        other.tap("#next-step")
+        other.wait_for_selector("#state[data-state=checked_in]")
+        context.set_offline(False)
+        page.wait_for_selector("#outbox li.conflict")
+        assert "checked_in" in page.inner_text("#outbox li.conflict")
+        page.click("#outbox li.conflict button")
+        page.wait_for_function("document.querySelectorAll('#outbox li').length === 0")
+        browser.close()
+    with engine.connect() as conn:
+        outcomes = conn.execute(
+            select(queued_steps.c.handover_id, queued_steps.c.outcome).order_by(queued_steps.c.seq)
+        ).all()
+        state = conn.execute(select(handovers.c.state).where(handovers.c.id == second_id))
+        assert state.scalar_one() == "checked_in"
+    assert [tuple(o) for o in outcomes] == [
+        (first_id, "applied"),
+        (first_id, "applied"),
+        (second_id, "conflict"),
+    ]

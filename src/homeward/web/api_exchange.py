@@ -19,7 +19,15 @@ from homeward.services.handover import Step
 from homeward.services.list_matching import Verdict, link_party, review_link, review_queue
 from homeward.services.lists import list_drafts, list_versions, submit_registry
 from homeward.web.context import gettext_for, guard, web
-from homeward.web.crossing_view import HandoverOut, ProposalOut, handover_out, proposal_out
+from homeward.web.crossing_view import (
+    HandoverOut,
+    ProposalOut,
+    QueuedOut,
+    QueueIn,
+    handover_out,
+    proposal_out,
+    replay,
+)
 from homeward.web.errors import BadInput, Conflict, NotFound
 from homeward.web.security import Require
 
@@ -407,26 +415,6 @@ async def decide_proposal(
     )
 
 
-class QueuedStepIn(BaseModel):
-    id: str = Field(min_length=8, max_length=64, description="made by the device (a UUID)")
-    seq: int = Field(ge=0, le=2**31 - 1, description="the device's own order")
-    handover_id: int = Field(ge=1, le=2**31 - 1)
-    step: Literal["check_in", "confirm_identity", "confirm_free_will", "release", "receive"]
-    seen_state: str = Field(max_length=32, description="the state the device acted on")
-
-
-class QueueIn(BaseModel):
-    device: str = Field(min_length=8, max_length=64)
-    steps: list[QueuedStepIn] = Field(max_length=1000)
-
-
-class QueuedOut(BaseModel):
-    id: str
-    outcome: Literal["applied", "conflict", "duplicate"]
-    state: str | None
-    detail: str
-
-
 @router.post("/handovers/queue", responses=DENIED)
 async def replay_queue(
     request: Request,
@@ -439,12 +427,4 @@ async def replay_queue(
     """Replay the steps a device took while offline: each applied at most once, in the
     device's order, and only if the handover is still as the device saw it; otherwise a
     conflict for the verifier to resolve."""
-    steps = [
-        crossing.QueuedStep(s.id, body.device, s.seq, s.handover_id, Step(s.step), s.seen_state)
-        for s in body.steps
-    ]
-    outcomes = await run_in_threadpool(crossing.apply_queued, _desk(request), principal, steps)
-    return [
-        QueuedOut(id=o.id, outcome=cast(Any, o.outcome), state=o.state, detail=o.detail)
-        for o in outcomes
-    ]
+    return await run_in_threadpool(replay, _desk(request), principal, body)

@@ -8,7 +8,7 @@ API's shapes of the same typed results the page renders.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal, cast
 
 from fastapi import Request
 from pydantic import BaseModel, Field
@@ -16,7 +16,15 @@ from starlette.concurrency import run_in_threadpool
 
 from homeward.domain.tranche import ParityCount, Remedy
 from homeward.services.access import Action, Principal, Resource, ResourceKind, decide
-from homeward.services.crossing import Card, Desk, ProposalView, pending_proposals
+from homeward.services.crossing import (
+    Card,
+    Desk,
+    ProposalView,
+    QueuedStep,
+    apply_queued,
+    pending_proposals,
+)
+from homeward.services.handover import Step
 from homeward.web.context import gettext_for
 
 Gettext = Callable[..., str]
@@ -185,3 +193,35 @@ async def pending_proposals_context(request: Request, principal: Principal) -> d
         "proposal_texts": {v.id: describe(v, _) for v in views},
         "can_decide": decide(principal, Action.WRITE, Resource(ResourceKind.PROPOSAL)).allowed,
     }
+
+
+class QueuedStepIn(BaseModel):
+    id: str = Field(min_length=8, max_length=64, description="made by the device (a UUID)")
+    seq: int = Field(ge=0, le=2**31 - 1, description="the device's own order")
+    handover_id: int = Field(ge=1, le=2**31 - 1)
+    step: Literal["check_in", "confirm_identity", "confirm_free_will", "release", "receive"]
+    seen_state: str = Field(max_length=32, description="the state the device acted on")
+
+
+class QueueIn(BaseModel):
+    device: str = Field(min_length=8, max_length=64)
+    steps: list[QueuedStepIn] = Field(max_length=1000)
+
+
+class QueuedOut(BaseModel):
+    id: str
+    outcome: Literal["applied", "conflict", "duplicate"]
+    state: str | None
+    detail: str
+
+
+def replay(desk: Desk, principal: Principal, body: QueueIn) -> list[QueuedOut]:
+    """A device's outage queue through ``services.crossing.apply_queued`` (one hop)."""
+    steps = [
+        QueuedStep(s.id, body.device, s.seq, s.handover_id, Step(s.step), s.seen_state)
+        for s in body.steps
+    ]
+    return [
+        QueuedOut(id=o.id, outcome=cast(Any, o.outcome), state=o.state, detail=o.detail)
+        for o in apply_queued(desk, principal, steps)
+    ]

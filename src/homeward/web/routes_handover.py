@@ -9,10 +9,12 @@ call to ``services.crossing`` in one worker-thread hop, and renders the typed ca
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.exc import NoResultFound
 from starlette.concurrency import run_in_threadpool
 
@@ -24,11 +26,13 @@ from homeward.services.access import Action, Principal, ResourceKind
 from homeward.services.console import next_codes
 from homeward.services.handover import Step
 from homeward.web.context import gettext_for, render, web
-from homeward.web.crossing_view import card_context, describe
+from homeward.web.crossing_view import QueueIn, card_context, describe, replay
+from homeward.web.errors import BadInput
 from homeward.web.security import Require
 
 router = APIRouter(include_in_schema=False)
 READ = Require(ResourceKind.HANDOVER, Action.READ)
+PUBLIC = Require(ResourceKind.PUBLIC)
 # Steps are checked per object in the service: receipt is the receiving party's officer's,
 # every other step the field verifier's.
 STEP = Require(ResourceKind.HANDOVER, Action.READ, checks_object=True)
@@ -74,6 +78,19 @@ def _act(
         return work(), None
     except (InvalidTransition, CannotRebalance) as exc:
         return crossing.card(d, principal, handover_id), str(exc)
+
+
+SERVICE_WORKER = Path(__file__).parent / "static" / "sw.js"
+
+
+@router.get("/sw.js")
+async def service_worker(_p: Annotated[Principal | None, Depends(PUBLIC)]) -> Response:
+    """The console's service worker, served from the root so that it may control
+    /handover (a worker's scope is its own folder)."""
+    body = await run_in_threadpool(SERVICE_WORKER.read_bytes)
+    return Response(
+        body, media_type="application/javascript", headers={"Cache-Control": "no-cache"}
+    )
 
 
 @router.get("/handover")
@@ -153,6 +170,20 @@ async def exception(
         d,
     )
     return _render_card(request, card, status=409 if error else 200, error=error)
+
+
+@router.post("/handover/queue")
+async def replay_queue(
+    request: Request, principal: Annotated[Principal, Depends(STEP)]
+) -> Response:
+    """The console's outage queue (JSON, with the session's CSRF token in its header):
+    the same use case as ``POST /api/v1/handovers/queue``."""
+    try:
+        body = QueueIn.model_validate(await request.json())
+    except (ValueError, ValidationError) as exc:
+        raise BadInput("steps", str(exc)[:500]) from None
+    outcomes = await run_in_threadpool(replay, desk(request), principal, body)
+    return JSONResponse([o.model_dump() for o in outcomes])
 
 
 @router.post("/handover/proposals/{proposal_id}")
