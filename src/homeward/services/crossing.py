@@ -20,7 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
-from sqlalchemy.exc import NoResultFound
+from sqlalchemy.exc import IntegrityError, NoResultFound
 
 from homeward.adapters.db import inserted_id
 from homeward.adapters.tables_exchange import (
@@ -979,6 +979,17 @@ def apply_queued(
 
 
 def _apply_one(desk: Desk, principal: Principal, item: QueuedStep) -> QueuedOutcome:
+    try:
+        return _apply_one_in(desk, principal, item)
+    except IntegrityError:  # the same id or device step arrived twice at once: one won
+        with desk.engine.connect() as conn:
+            seen = conn.execute(select(queued_steps).where(queued_steps.c.id == item.id)).first()
+        if seen is None:
+            return QueuedOutcome(item.id, "conflict", None, "this device already sent that step")
+        return QueuedOutcome(item.id, "duplicate", seen.state_after, seen.detail)
+
+
+def _apply_one_in(desk: Desk, principal: Principal, item: QueuedStep) -> QueuedOutcome:
     with desk.engine.begin() as conn:
         seen = conn.execute(select(queued_steps).where(queued_steps.c.id == item.id)).first()
         if seen is not None:
@@ -986,6 +997,12 @@ def _apply_one(desk: Desk, principal: Principal, item: QueuedStep) -> QueuedOutc
         last = conn.execute(
             select(func.max(queued_steps.c.seq)).where(queued_steps.c.device == item.device)
         ).scalar()
+        if last is not None and item.seq <= int(last):
+            # Out of order (or a second step under one number): not applied, not kept, so
+            # the device's own order stays the only order its steps are applied in.
+            return QueuedOutcome(
+                item.id, "conflict", None, f"arrived after this device's step {last}"
+            )
         current = conn.execute(
             select(handovers.c.state, handovers.c.exception).where(
                 handovers.c.id == item.handover_id
@@ -994,8 +1011,6 @@ def _apply_one(desk: Desk, principal: Principal, item: QueuedStep) -> QueuedOutc
         outcome, detail = "applied", ""
         if current is None:
             outcome, detail = "conflict", f"no handover {item.handover_id}"
-        elif last is not None and item.seq <= int(last):
-            outcome, detail = "conflict", f"arrived after this device's step {last}"
         else:
             now = state_seen_by(
                 HandoverState(current.state),
