@@ -476,3 +476,46 @@ def test_a_replayed_outage_queue_applies_each_step_once_in_order_and_reports_con
     by_id = {r.id: r.state for r in _rows(engine)}
     assert by_id[first.id] == "identity_confirmed"
     assert by_id[second.id] == "checked_in"
+
+
+def test_a_person_sent_outside_parity_who_fails_is_dropped_not_substituted(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from homeward.domain.handover import HandoverException
+    from homeward.domain.tranche import Remedy
+    from homeward.services.access import MemoryAccessLog, Principal, Role
+    from homeward.services.crossing import Desk, decide_proposal
+    from homeward.services.crossing import record_exception as record
+
+    events = MemoryEventSink()
+    paths = write_scenario(generate_scenario("small", 5), tmp_path / "scenario")
+    for key in ("ua_holdings", "ru_holdings", "ua_sought", "ru_sought"):
+        party, kind = key.split("_")
+        import_person_file(
+            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]), engine
+        )
+    for side in (Side.UA, Side.RU):
+        submit_registry(engine, events, side, ListKind.HOLDINGS_ACK)
+    terms = (
+        TERMS.format(parity="per_tranche_and_category", reserve=2)
+        .replace("seriously_ill_outside_parity = false", "seriously_ill_outside_parity = true")
+        .replace("daily_capacity = 10", "daily_capacity = 60")
+    )
+    agreement = propose_terms(engine, events, parse_terms_toml(terms))
+    for side in Side:
+        sign_agreement(agreement, side, engine, events)
+    plan_agreement(engine, events, agreement)
+    outside = [r for r in _rows(engine) if r.outside_parity]
+    assert outside, "the plan sends the seriously ill outside parity"
+    before = _counts(engine)
+    desk = Desk(engine, events, MemoryAccessLog())
+    verifier = Principal(1, "v", Side.MEDIATOR, Role.MEDIATOR_VERIFIER)
+    card = record(desk, verifier, outside[0].id, HandoverException.UNFIT_TO_TRAVEL)
+    [proposal] = card.proposals
+    assert proposal.remedy is Remedy.DROP
+    assert proposal.person is None
+    decided = decide_proposal(desk, verifier, proposal.id, accept=True)
+    assert decided.proposal.state == "accepted"
+    assert not [r for r in _rows(engine) if r.substitute_for == outside[0].id]
+    assert _counts(engine) == before  # nobody counted changed: parity as planned
+    assert _parity_holds(engine)
