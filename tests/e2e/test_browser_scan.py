@@ -268,3 +268,35 @@ def test_steps_taken_offline_wait_survive_a_reload_and_replay_once_with_conflict
         (first_id, "applied"),
         (second_id, "conflict"),
     ]
+
+
+@pytest.mark.parametrize("width", [360, 414])
+def test_the_card_and_its_actions_fit_a_phone(
+    site: tuple[str, dict[str, str], Engine], width: int
+) -> None:
+    base, passwords, engine = site
+    with engine.connect() as conn:
+        code = (
+            conn.execute(select(handovers.c.checkin_code).order_by(handovers.c.id))
+            .scalars()
+            .first()
+        )
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        context = browser.new_context(viewport={"width": width, "height": 800}, has_touch=True)
+        page = context.new_page()
+        page.goto(f"{base}/login")
+        page.fill("input[name=username]", "med.verifier")
+        page.fill("input[name=password]", passwords["med.verifier"])
+        page.click("button.primary")
+        page.wait_for_url(f"{base}/dashboard")
+        page.goto(f"{base}/handover")
+        page.fill("#code", code or "")
+        page.press("#code", "Enter")
+        page.wait_for_selector("#record-exception")
+        assert page.evaluate(FITS)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert not page.is_visible(".key-hint")
+        browser.close()
