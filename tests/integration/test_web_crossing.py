@@ -3,7 +3,11 @@ receipt by the receiving party alone, and no action shown that the reader cannot
 
 from __future__ import annotations
 
+import random
 import re
+import shutil
+import stat
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,18 +16,26 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, func, select
 
+from homeward.adapters.checkin_secret import FILE_NAME, load_or_create
 from homeward.adapters.tables_exchange import handovers, tranches
 from homeward.adapters.tables_web import access_log
+from homeward.domain.handover import HandoverException
 from homeward.domain.lists import ListKind
+from homeward.domain.tranche import Remedy
 from homeward.domain.values import RegistryKind, Side
+from homeward.planning.codes import ALPHABET, checkin_code
 from homeward.planning.terms_file import parse_terms_toml
 from homeward.scenario import generate_scenario, write_scenario
+from homeward.services.access import MemoryAccessLog, Principal, Role
 from homeward.services.agreement import propose_terms
+from homeward.services.crossing import Desk, decide_proposal, load_exchange
+from homeward.services.crossing import record_exception as record
 from homeward.services.events import MemoryEventSink
 from homeward.services.exchange import sign_agreement
 from homeward.services.lists import submit_registry
 from homeward.services.planning_bridge import plan_agreement
 from homeward.services.registry import ImportPersonFile, import_person_file
+from homeward.services.reports import exchange_summary
 from homeward.settings import Settings
 from homeward.web.app import create_app
 from homeward.web.testing import TEST_SECRET, bearer, csrf_of, log_in, make_app
@@ -321,12 +333,6 @@ def test_random_failures_on_the_stored_model_keep_parity_whatever_the_terms_say(
     engine: Engine, tmp_path: Path, parity: str
 ) -> None:
     """The property test's check, on the stored model through the crossing service."""
-    import random
-
-    from homeward.domain.handover import HandoverException
-    from homeward.services.access import MemoryAccessLog, Principal, Role
-    from homeward.services.crossing import Desk, decide_proposal, load_exchange
-    from homeward.services.crossing import record_exception as record
 
     _world(engine, tmp_path, parity, 1)
     desk = Desk(engine, MemoryEventSink(), MemoryAccessLog())
@@ -364,10 +370,6 @@ def test_random_failures_on_the_stored_model_keep_parity_whatever_the_terms_say(
 def test_check_in_codes_come_from_the_workspace_secret_and_not_from_ids(
     engine: Engine, tmp_path: Path
 ) -> None:
-    import stat
-
-    from homeward.adapters.checkin_secret import FILE_NAME, load_or_create
-    from homeward.planning.codes import ALPHABET, checkin_code
 
     old_built_in_key = b"homeward-demo-checkin-key"  # what every workspace used to share
 
@@ -391,7 +393,6 @@ def test_check_in_codes_come_from_the_workspace_secret_and_not_from_ids(
 def test_the_dashboard_says_a_failure_awaits_the_mediator_until_a_remedy_is_accepted(
     engine: Engine, desk: tuple[TestClient, dict[str, str], Path]
 ) -> None:
-    from homeward.services.reports import exchange_summary
 
     client, passwords, _ = desk
     verifier = bearer(client, "med.verifier", passwords["med.verifier"])
@@ -413,8 +414,6 @@ def test_the_dashboard_says_a_failure_awaits_the_mediator_until_a_remedy_is_acce
 def test_the_plan_page_manifest_prints_in_ukrainian_with_the_reserve(
     engine: Engine, desk: tuple[TestClient, dict[str, str], Path], tmp_path: Path
 ) -> None:
-    import shutil
-    import subprocess
 
     client, passwords, _ = desk
     log_in(client, "med.coordinator", passwords["med.coordinator"])
@@ -481,11 +480,6 @@ def test_a_replayed_outage_queue_applies_each_step_once_in_order_and_reports_con
 def test_a_person_sent_outside_parity_who_fails_is_dropped_not_substituted(
     engine: Engine, tmp_path: Path
 ) -> None:
-    from homeward.domain.handover import HandoverException
-    from homeward.domain.tranche import Remedy
-    from homeward.services.access import MemoryAccessLog, Principal, Role
-    from homeward.services.crossing import Desk, decide_proposal
-    from homeward.services.crossing import record_exception as record
 
     events = MemoryEventSink()
     paths = write_scenario(generate_scenario("small", 5), tmp_path / "scenario")
