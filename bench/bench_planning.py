@@ -22,20 +22,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _report import machine_line, write_section
 
+from homeward.domain.handover import HandoverException
+from homeward.domain.tranche import Remedy
 from homeward.planning import (
     Candidate,
     Category,
     CrossingPoint,
-    Failure,
     Health,
     Plan,
     PriorityGroup,
     Terms,
     TrancheTerms,
-    apply_proposal,
+    exchange_from_plan,
     istanbul_2025_terms,
     plan_exchange,
-    propose_rebalance,
     verify_plan,
 )
 
@@ -91,26 +91,22 @@ def timed(runs: int, action: Callable[[], object]) -> tuple[float, object]:
 
 
 def dropouts(plan: Plan, terms: Terms, n: int) -> tuple[float, float, int]:
-    """Median and worst time to propose and apply one dropout, over ``n`` random ones."""
+    """Median and worst time to propose and apply one dropout, over ``n`` random ones,
+    with the crossing's own model (``domain.tranche.Exchange``)."""
     rnd = random.Random(5)
     times = []
     holds = 0
     for _ in range(n):
-        tranche = rnd.choice(plan.tranches)
-        side = rnd.choice(terms.sides)
-        person = rnd.choice(tranche.sides[side])
+        exchange = exchange_from_plan(plan, terms.parity).exchange
+        tranche = rnd.choice(exchange.tranches)
+        failed = rnd.choice(tranche.handovers)
+        assert failed.id is not None
         started = time.perf_counter()
-        proposal = propose_rebalance(
-            plan,
-            terms,
-            tranche_id=tranche.tranche_id,
-            side=side,
-            person_id=person.person_id,
-            failure=Failure.REFUSES,
-        )
-        apply_proposal(plan, proposal)
+        failed.fail(HandoverException.REFUSES_REPATRIATION)
+        proposal = exchange.propose(failed.id)
+        exchange.apply(proposal)
         times.append(time.perf_counter() - started)
-        holds += proposal.held_back_person_id is not None
+        holds += proposal.remedy is Remedy.HOLD_BACK
     return statistics.median(times), max(times), holds
 
 

@@ -148,8 +148,16 @@ class Connection:
 
 
 async def drive(
-    port: int, token: str, ids: list[int], clients: int, seconds: float, rate: float
+    port: int,
+    token: str,
+    ids: list[int],
+    clients: int,
+    seconds: float,
+    rate: float,
+    receivers: dict[int, str] | None = None,
 ) -> list[float]:
+    """``receivers``: handover id -> the bearer token of the receiving party's officer,
+    who alone confirms receipt."""
     latencies: list[float] = []
     queue: asyncio.Queue[int] = asyncio.Queue()
     for handover_id in ids:
@@ -174,10 +182,13 @@ async def drive(
                     await asyncio.sleep(max(0.0, due - time.perf_counter()))
                     started = due
                     due += interval
+                    receiver = (receivers or {}).get(handover_id)
                     status, payload = await connection.post(
                         f"/api/v1/handovers/{handover_id}/steps",
                         json.dumps({"step": step}).encode(),
-                        headers,
+                        {**headers, "Authorization": f"Bearer {receiver}"}
+                        if step == "receive" and receiver
+                        else headers,
                     )
                     latencies.append(time.perf_counter() - started)
                     if status != 200:
@@ -191,12 +202,12 @@ async def drive(
     return latencies
 
 
-def _token(port: int, password: str) -> str:
+def _token(port: int, password: str, username: str = "med.verifier") -> str:
     import httpx
 
     response = httpx.post(
         f"http://127.0.0.1:{port}/api/v1/token",
-        data={"username": "med.verifier", "password": password},
+        data={"username": username, "password": password},
     )
     response.raise_for_status()
     return str(response.json()["access_token"])
@@ -243,7 +254,10 @@ def main() -> None:
             print(f"built the Istanbul 2025 exchange in {time.perf_counter() - t0:.1f} s")
             engine = make_engine(db_url)
             with engine.connect() as conn:
-                ids = list(conn.execute(select(handovers.c.id).order_by(handovers.c.id)).scalars())
+                rows = conn.execute(
+                    select(handovers.c.id, handovers.c.from_party).order_by(handovers.c.id)
+                ).all()
+            ids = [r.id for r in rows]
             engine.dispose()
             port = _free_port()
             server = subprocess.Popen(
@@ -257,7 +271,14 @@ def main() -> None:
                     time.sleep(0.1)
             time.sleep(2)  # let every worker finish starting
             token = _token(port, passwords["med.verifier"])
-            latencies = asyncio.run(drive(port, token, ids, args.clients, args.seconds, args.rate))
+            officers = {
+                side: _token(port, passwords[f"{side.lower()}.officer"], f"{side.lower()}.officer")
+                for side in ("UA", "RU")
+            }
+            receivers = {r.id: officers["UA" if r.from_party == "RU" else "RU"] for r in rows}
+            latencies = asyncio.run(
+                drive(port, token, ids, args.clients, args.seconds, args.rate, receivers)
+            )
     finally:
         if server is not None:
             server.terminate()

@@ -19,9 +19,18 @@ from homeward.settings import Settings
     required=True,
     help="Workspace folder to create (database DIR/homeward.db unless HOMEWARD_DATABASE_URL).",
 )
+@click.option(
+    "--until",
+    type=click.Choice(["planned", "released"]),
+    default="released",
+    show_default=True,
+    help="planned: stop once the exchange is planned and checkpointed, nobody handed over "
+    "(a training workspace for the crossing).",
+)
 @click.pass_obj
-def demo(settings: Settings, seed: int, out: Path) -> None:
+def demo(settings: Settings, seed: int, out: Path, until: str) -> None:
     """Replay the Istanbul 2025 exchange (1,000 for 1,000 over three days) on synthetic people."""
+    from homeward.adapters.checkin_secret import load_or_create
     from homeward.adapters.schema import metadata
     from homeward.bootstrap import open_workspace
     from homeward.services.demo import run_demo, start_demo_cosigners
@@ -63,6 +72,8 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
             settings.ledger_origin,
             model_path=settings.model_path,
             say=lambda line: click.echo(f"  {line}"),
+            until=until,
+            code_key=load_or_create(settings.keys_dir),
         )
         from homeward.services.accounts import create_demo_users
 
@@ -81,7 +92,8 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
         click.echo(f"  day {tranche['day']} {tranche['date']}   {cells}")
     totals = "   ".join(f"{side}: {c['total']}" for side, c in summary["totals"].items())
     click.echo(f"  total                {totals}")
-    click.echo(f"  exceptions: {len(summary['exceptions'])}, each rebalanced:")
+    if summary["exceptions"]:
+        click.echo(f"  exceptions: {len(summary['exceptions'])}, each rebalanced:")
     for e in summary["exceptions"]:
         click.echo(
             f"    day {e['day']} {e['side']} {e['category']}: {e['exception']} -> {e['resolution']}"

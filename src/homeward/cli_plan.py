@@ -211,21 +211,36 @@ def plan(
     show_default=True,
     help="Folder for tranche-<DAY>-<SIDE>.<FORMAT>.",
 )
+@click.option(
+    "--language",
+    type=click.Choice(["en", "uk", "ru"]),
+    default="en",
+    show_default=True,
+    help="Language of the PDF manifest.",
+)
 @click.pass_obj
-def manifest(settings: Settings, tranche_id: int, fmt: str, side: str | None, out: Path) -> None:
-    """Write the manifest of a stored tranche: one line per person with a check-in code."""
+def manifest(
+    settings: Settings, tranche_id: int, fmt: str, side: str | None, out: Path, language: str
+) -> None:
+    """Write the manifest of a stored tranche: one line per person with a check-in code (PDF:
+    a QR code each, totals per category, the reserve, signature blocks, page numbers)."""
     from sqlalchemy.exc import NoResultFound
 
     from homeward.adapters.manifest_csv import save_manifest_csv
     from homeward.adapters.manifest_pdf import save_manifest_pdf
     from homeward.bootstrap import open_workspace
     from homeward.domain.values import BELLIGERENTS
+    from homeward.services.crossing import manifest_reserve
     from homeward.services.planning_bridge import manifest as load_manifest
+    from homeward.web.i18n import load_catalogue
 
     workspace = open_workspace(settings)
     try:
         lists = [
-            load_manifest(workspace.engine, tranche_id, s)
+            (
+                *load_manifest(workspace.engine, tranche_id, s),
+                manifest_reserve(workspace.engine, tranche_id, s),
+            )
             for s in BELLIGERENTS
             if side is None or s.value == side
         ]
@@ -234,10 +249,16 @@ def manifest(settings: Settings, tranche_id: int, fmt: str, side: str | None, ou
     finally:
         workspace.close()
     out.mkdir(parents=True, exist_ok=True)
-    for rows, header in lists:
+    messages = load_catalogue(language)
+
+    def gettext(message: str, **values: object) -> str:
+        text = messages.get(message) or message
+        return text % values if values else text
+
+    for rows, header, reserve in lists:
         path = out / f"tranche-{header.tranche_id}-{header.side}.{fmt}"
         if fmt == "csv":
             save_manifest_csv(rows, path)
         else:
-            save_manifest_pdf(rows, header, path)
+            save_manifest_pdf(rows, header, path, gettext=gettext, reserve=reserve)
         click.echo(f"{path}: {len(rows)} people")

@@ -257,24 +257,17 @@ def test_a_whole_exchange_in_the_browser(site) -> None:
         # Handover console: one person all the way by keyboard, one refusal rebalanced.
         verifier = _login(browser, base, "med.verifier", passwords["med.verifier"])
         with engine.connect() as conn:
-            codes = list(
-                conn.execute(
-                    select(handovers.c.checkin_code).order_by(
-                        handovers.c.tranche_id, handovers.c.position
-                    )
-                ).scalars()
-            )
+            first = conn.execute(
+                select(handovers.c.checkin_code, handovers.c.from_party).order_by(
+                    handovers.c.tranche_id, handovers.c.position
+                )
+            ).all()
+        codes = [code for code, _ in first]
         verifier.goto(f"{base}/handover")
         verifier.fill("#code", codes[0].lower())
         verifier.press("#code", "Enter")
         verifier.wait_for_selector("#next-step")
-        for expected in (
-            "checked_in",
-            "identity_confirmed",
-            "free_will_confirmed",
-            "released",
-            "received",
-        ):
+        for expected in ("checked_in", "identity_confirmed", "free_will_confirmed", "released"):
             if expected == "free_will_confirmed":
                 verifier.fill("textarea[name=note]", "Wishes to go home; fit to travel.")
                 verifier.evaluate("document.activeElement.blur()")
@@ -282,14 +275,23 @@ def test_a_whole_exchange_in_the_browser(site) -> None:
             verifier.wait_for_function(SETTLED)
             verifier.keyboard.press("n")
             verifier.wait_for_selector(f"#state[data-state={expected}]")
-        _shot(verifier, "07-handover-received")
+        # Receipt is the receiving party's own act: its officer confirms it.
+        receiving = "ua" if first[0][1] == "RU" else "ru"
+        officer = _login(browser, base, f"{receiving}.officer", passwords[f"{receiving}.officer"])
+        officer.goto(f"{base}/handover")
+        officer.fill("#code", codes[0])
+        officer.press("#code", "Enter")
+        officer.wait_for_selector("#next-step")
+        officer.click("#next-step")
+        officer.wait_for_selector("#state[data-state=received]")
+        _shot(officer, "07-handover-received")
         verifier.fill("#code", codes[1])
         verifier.press("#code", "Enter")
         verifier.wait_for_selector("#exception-kind")
         verifier.select_option("#exception-kind", "refuses_repatriation")
         verifier.fill("input[name=note]", "Declines to return; confirmed in private.")
         verifier.click("#record-exception")
-        verifier.wait_for_selector("#accept-proposal")
+        verifier.wait_for_selector(".accept-proposal")
         verifier.wait_for_function(SETTLED)
         _shot(verifier, "08-handover-exception")
         verifier.evaluate("document.activeElement.blur()")
@@ -302,22 +304,30 @@ def test_a_whole_exchange_in_the_browser(site) -> None:
             form={"username": "med.verifier", "password": passwords["med.verifier"]},
         ).json()
         auth = {"Authorization": f"Bearer {token['access_token']}"}
+        officers = {}
+        for party in ("ua", "ru"):
+            token = verifier.request.post(
+                f"{base}/api/v1/token",
+                form={"username": f"{party}.officer", "password": passwords[f"{party}.officer"]},
+            ).json()
+            officers[party.upper()] = {"Authorization": f"Bearer {token['access_token']}"}
         with engine.connect() as conn:
             waiting = list(
                 conn.execute(
-                    select(handovers.c.id, handovers.c.state).where(
+                    select(handovers.c.id, handovers.c.state, handovers.c.from_party).where(
                         handovers.c.state.not_in(["received", "failed", "withdrawn"])
                     )
                 )
             )
         steps = ["check_in", "confirm_identity", "confirm_free_will", "release", "receive"]
         order = ["planned", "checked_in", "identity_confirmed", "free_will_confirmed", "released"]
-        for handover_id, state in waiting:
+        for handover_id, state, from_party in waiting:
             for step in steps[order.index(state) :]:
+                receiver = officers["UA" if from_party == "RU" else "RU"]
                 r = verifier.request.post(
                     f"{base}/api/v1/handovers/{handover_id}/steps",
                     data={"step": step},
-                    headers=auth,
+                    headers=receiver if step == "receive" else auth,
                 )
                 assert r.status == 200, r.text()
 

@@ -13,7 +13,10 @@ from homeward.adapters.tables_exchange import handovers, interview_notes
 from homeward.adapters.tables_registry import persons
 from homeward.domain.handover import HandoverException, HandoverState, InvalidTransition
 from homeward.domain.lists import ListKind
+from homeward.domain.tranche import Remedy
 from homeward.domain.values import Category, RegistryKind, Side
+from homeward.services.access import MemoryAccessLog, Principal, Role
+from homeward.services.crossing import Desk, decide_proposal, record_exception
 from homeward.services.events import MemoryEventSink
 from homeward.services.exchange import (
     NotAllowed,
@@ -31,8 +34,10 @@ from homeward.services.handover import (
     find_by_code,
     save_plan,
 )
-from homeward.services.rebalance import Remedy, accept_proposal, record_exception
 from homeward.services.reports import exchange_summary, public_bulletin
+
+VERIFIER = Principal(1, "verifier-1", Side.MEDIATOR, Role.MEDIATOR_VERIFIER)
+COORDINATOR = Principal(2, "coordinator", Side.MEDIATOR, Role.MEDIATOR_COORDINATOR)
 
 
 def ids(engine: Engine, party: Side) -> list[tuple[int, Category]]:
@@ -140,16 +145,13 @@ def test_a_check_in_code_finds_its_handover(planned) -> None:  # type: ignore[no
 def test_tranche_keeps_parity_when_a_person_refuses_by_taking_a_reserve(planned) -> None:  # type: ignore[no-untyped-def]
     engine, events, _ = planned
     refusing = handover_ids(engine, Side.RU)[1]
-    proposal = record_exception(
-        refusing,
-        HandoverException.REFUSES_REPATRIATION,
-        engine,
-        events,
-        actor="verifier-1",
-        interview_note="does not wish to return",
+    desk = Desk(engine, events, MemoryAccessLog())
+    card = record_exception(
+        desk, VERIFIER, refusing, HandoverException.REFUSES_REPATRIATION, "does not wish to return"
     )
+    [proposal] = card.proposals
     assert proposal.remedy is Remedy.SUBSTITUTE
-    substitute = accept_proposal(proposal, engine, events, actor="coordinator")
+    substitute = decide_proposal(desk, COORDINATOR, proposal.id, accept=True).card.id
     for hid in [*handover_ids(engine, Side.UA), substitute, handover_ids(engine, Side.RU)[0]]:
         complete(engine, events, hid)
     summary = exchange_summary(engine, 1)
@@ -165,9 +167,10 @@ def test_tranche_keeps_parity_when_a_person_refuses_by_taking_a_reserve(planned)
 def test_with_no_reserve_left_the_counterpart_is_held_back(planned) -> None:  # type: ignore[no-untyped-def]
     engine, events, _ = planned
     ua = handover_ids(engine, Side.UA)
-    proposal = record_exception(ua[0], HandoverException.DECEASED, engine, events, actor="v")
+    desk = Desk(engine, events, MemoryAccessLog())
+    [proposal] = record_exception(desk, VERIFIER, ua[0], HandoverException.DECEASED).proposals
     assert proposal.remedy is Remedy.HOLD_BACK
-    held = accept_proposal(proposal, engine, events, actor="coordinator")
+    held = decide_proposal(desk, COORDINATOR, proposal.id, accept=True).card.id
     with engine.connect() as conn:
         state = conn.execute(select(handovers.c.state).where(handovers.c.id == held)).scalar()
     assert state == HandoverState.WITHDRAWN.value
@@ -189,10 +192,11 @@ def test_a_check_in_code_already_in_use_is_replaced_by_a_free_one(engine: Engine
     from homeward.planning.codes import checkin_code
     from homeward.services.handover import free_code
 
-    first = checkin_code("42", "agreement-1")
+    key = b"a test workspace secret"
+    first = checkin_code("42", "agreement-1", key)
     with engine.connect() as conn:
         taken = {first}
-        code = free_code(conn, 1, 42, taken)
+        code = free_code(conn, 1, 42, taken, key)
     assert code != first
     assert len(code) == 6
     assert taken == {first, code}

@@ -33,7 +33,7 @@ NAMES = {
 
 
 def test_the_csv_manifest_has_one_line_per_person_with_a_check_in_code(tmp_path: Path) -> None:
-    rows = manifest_rows(_tranche(), "RU", NAMES)
+    rows = manifest_rows(_tranche(), "RU", NAMES, b"a test workspace secret")
     path = tmp_path / "day-1-RU.csv"
     assert save_manifest_csv(rows, path) == 3
     with path.open(encoding="utf-8", newline="") as f:
@@ -55,8 +55,10 @@ def test_the_csv_manifest_has_one_line_per_person_with_a_check_in_code(tmp_path:
 
 
 def test_the_csv_manifest_is_the_same_every_time() -> None:
-    rows = manifest_rows(_tranche(), "RU", NAMES)
-    assert manifest_csv(rows) == manifest_csv(manifest_rows(_tranche(), "RU", NAMES))
+    rows = manifest_rows(_tranche(), "RU", NAMES, b"a test workspace secret")
+    assert manifest_csv(rows) == manifest_csv(
+        manifest_rows(_tranche(), "RU", NAMES, b"a test workspace secret")
+    )
 
 
 def test_plain_rows_render_without_any_plan() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from homeward.adapters.manifest_pdf import ROWS_PER_PAGE, manifest_pdf, save_manifest_pdf
+from homeward.adapters.manifest_pdf import manifest_pdf, save_manifest_pdf
 from homeward.planning import ManifestHeader, ManifestRow, checkin_code
 
 HEADER = ManifestHeader(
@@ -19,7 +19,7 @@ HEADER = ManifestHeader(
 def _rows(n: int) -> list[ManifestRow]:
     return [
         ManifestRow(
-            checkin_code(f"p{i}", "day-1"),
+            checkin_code(f"p{i}", "day-1", b"a test workspace secret"),
             f"Тестенко-{i}",
             "Іван",
             "Петрович",
@@ -34,13 +34,72 @@ def _pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type /Page\b(?!s)", pdf))
 
 
-def test_the_pdf_manifest_has_a_page_per_block_of_people(tmp_path: Path) -> None:
+def test_a_long_manifest_runs_over_several_numbered_pages(tmp_path: Path) -> None:
     path = tmp_path / "m.pdf"
-    pages = save_manifest_pdf(_rows(ROWS_PER_PAGE + 1), HEADER, path)
+    pages = save_manifest_pdf(_rows(30), HEADER, path)
     pdf = path.read_bytes()
     assert pdf.startswith(b"%PDF-")
-    assert pages == 2
-    assert _pages(pdf) == 2
+    assert pages == _pages(pdf) > 1
+    if shutil.which("pdftotext"):
+        text = _text(path)
+        for page in range(1, pages + 1):
+            assert f"page {page} of {pages}" in text
+
+
+def _text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs poppler-utils")
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        (
+            "en",
+            (
+                "Totals: military: 4",
+                "Reserve, in order",
+                "For UA",
+                "For the mediator",
+                "page 1 of 1",
+            ),
+        ),
+        (
+            "uk",
+            (
+                "Разом: військові: 4",
+                "Резерв за порядком",
+                "Від UA",
+                "Від посередника",
+                "сторінка 1 з 1",
+            ),
+        ),
+        (
+            "ru",
+            ("Итого: военные: 4", "Резерв по порядку", "От RU", "От посредника", "страница 1 из 1"),
+        ),
+    ],
+)
+def test_the_manifest_has_totals_the_reserve_and_three_signature_blocks_in_each_language(
+    tmp_path: Path, language: str, words: tuple[str, ...]
+) -> None:
+    from homeward.web.i18n import load_catalogue
+
+    messages = load_catalogue(language)
+
+    def gettext(message: str, **values: object) -> str:
+        text = messages.get(message) or message
+        return text % values if values else text
+
+    reserve = [ManifestRow("", "Резервенко", "Олег", "", "1991", "military")]
+    path = tmp_path / "m.pdf"
+    save_manifest_pdf(_rows(4), HEADER, path, gettext=gettext, reserve=reserve)
+    text = " ".join(_text(path).split())
+    for word in words:
+        assert word in text, (word, text[:600])
+    assert "Резервенко" in text
 
 
 def test_an_empty_manifest_still_prints_its_header_page() -> None:

@@ -84,6 +84,9 @@ def test_only_the_field_verifier_walks_a_person_across_and_the_receiver_confirms
         assert _step(client, verifier, first.id, step) == 200
     assert _step(client, verifier, first.id, "release") == 409  # not twice
     assert _step(client, ru_officer, first.id, "receive") == 404  # not RU's to receive
+    assert _step(client, verifier, first.id, "receive") == 403  # nor the mediator's
+    ua_viewer = bearer(client, "ua.viewer", passwords["ua.viewer"])
+    assert _step(client, ua_viewer, first.id, "receive") == 403
     assert _step(client, ua_officer, first.id, "receive") == 200
     coordinator = bearer(client, "med.coordinator", passwords["med.coordinator"])
     assert _step(client, coordinator, rows[1].id, "check_in") == 403
@@ -116,7 +119,7 @@ def test_the_interview_outcome_is_shown_to_the_mediator_and_never_to_a_party(cro
     assert "wishes to return" not in seen.text
 
 
-def test_a_refusal_is_rebalanced_only_with_the_proposal_the_server_made(crossing) -> None:
+def test_a_refusal_is_rebalanced_only_by_a_proposal_the_server_stored(crossing) -> None:
     client, passwords, rows = crossing
     csrf = log_in(client, "med.verifier", passwords["med.verifier"])
     person = rows[0]
@@ -125,21 +128,28 @@ def test_a_refusal_is_rebalanced_only_with_the_proposal_the_server_made(crossing
         data={"kind": "refuses_repatriation", "note": "", "csrf_token": csrf},
         headers={"HX-Request": "true"},
     )
-    sealed = re.search(r'name="sealed" value="([^"]+)"', card.text)
-    assert sealed is not None
-    forged = client.post(
-        "/handover/proposal",
-        data={"sealed": sealed.group(1)[:-2] + "xx", "csrf_token": csrf},
+    found = re.search(r'action="/handover/proposals/(\d+)"', card.text)
+    assert found is not None
+    assert "next in its reserve" in card.text
+    unknown = client.post(
+        "/handover/proposals/999999",
+        data={"decision": "accept", "csrf_token": csrf},
         headers={"HX-Request": "true"},
     )
-    assert forged.status_code == 422
+    assert unknown.status_code == 404
     accepted = client.post(
-        "/handover/proposal",
-        data={"sealed": sealed.group(1), "csrf_token": csrf},
+        f"/handover/proposals/{found.group(1)}",
+        data={"decision": "accept", "csrf_token": csrf},
         headers={"HX-Request": "true"},
     )
     assert accepted.status_code == 200
     assert "Rebalanced" in accepted.text
+    again = client.post(
+        f"/handover/proposals/{found.group(1)}",
+        data={"decision": "accept", "csrf_token": csrf},
+        headers={"HX-Request": "true"},
+    )
+    assert again.status_code == 409
 
 
 def test_a_console_form_posted_without_htmx_lands_on_the_whole_console(crossing) -> None:

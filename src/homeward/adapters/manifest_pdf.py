@@ -1,4 +1,6 @@
-"""Tranche manifests as PDF: a table with a QR code per person (reportlab + segno).
+"""Tranche manifests as PDF: a table with a QR code per person (reportlab + segno),
+totals per category, the reserve, signature blocks for the three parties, page numbers,
+in the reader's language.
 
 The QR code holds only the tranche, the side and the check-in code, never a name. Output
 is byte-for-byte reproducible (reportlab's invariant mode). Cyrillic needs a TrueType font
@@ -9,7 +11,9 @@ used when installed, else Helvetica (Latin only).
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,7 +30,6 @@ FONT_CANDIDATES = (
     ("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     ("LiberationSans", "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
 )
-ROWS_PER_PAGE = 12
 ROW_HEIGHT = 20 * mm
 QR_SIZE = 17 * mm
 MARGIN = 15 * mm
@@ -61,77 +64,216 @@ def _draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> N
                 c += 1
 
 
-def _page_header(canvas: Canvas, font: str, header: ManifestHeader, page: int, pages: int) -> float:
+Gettext = Callable[..., str]
+
+
+def _english(message: str, **values: object) -> str:
+    return message % values if values else message
+
+
+@dataclass(frozen=True)
+class _Block:
+    kind: str  # row, heading, reserve, totals, signatures
+    height: float
+    row: ManifestRow | None = None
+    number: int = 0
+    text: str = ""
+
+
+def _blocks(
+    rows: Sequence[ManifestRow], reserve: Sequence[ManifestRow], _: Gettext
+) -> list[_Block]:
+    out = [_Block("row", ROW_HEIGHT, row, i + 1) for i, row in enumerate(rows)]
+    counts = Counter(r.category.split(" ")[0] for r in rows)
+    totals = ", ".join(f"{_(c)}: {n}" for c, n in sorted(counts.items()))
+    out.append(
+        _Block(
+            "totals",
+            12 * mm,
+            text=_(
+                "Totals: %(by_category)s; in all %(total)s.",
+                by_category=totals or "0",
+                total=len(rows),
+            ),
+        )
+    )
+    if reserve:
+        out.append(
+            _Block(
+                "heading",
+                9 * mm,
+                text=_("Reserve, in order: travels only as a substitute the mediator accepted."),
+            )
+        )
+        out += [_Block("reserve", 6 * mm, r, i + 1) for i, r in enumerate(reserve)]
+    out.append(_Block("signatures", 42 * mm))
+    return out
+
+
+def _paginate(blocks: list[_Block], first_top: float, other_top: float) -> list[list[_Block]]:
+    pages: list[list[_Block]] = [[]]
+    room = first_top - MARGIN - 8 * mm
+    for block in blocks:
+        if block.height > room and pages[-1]:
+            pages.append([])
+            room = other_top - MARGIN - 8 * mm
+        pages[-1].append(block)
+        room -= block.height
+    return pages
+
+
+def _page_header(
+    canvas: Canvas, font: str, header: ManifestHeader, page: int, pages: int, _: Gettext
+) -> float:
     width, height = A4
     top = height - MARGIN
     canvas.setFont(font, 13)
-    canvas.drawString(MARGIN, top, header.title)
+    canvas.drawString(
+        MARGIN,
+        top,
+        _(
+            "Tranche %(tranche)s: people released by %(side)s",
+            tranche=header.tranche_id,
+            side=header.side,
+        ),
+    )
     canvas.setFont(font, 9)
     canvas.drawString(
         MARGIN,
         top - 6 * mm,
-        f"Tranche {header.tranche_id}  ·  {header.day.isoformat()}  ·  {header.crossing}  ·  "
-        f"released by {header.side}",
+        f"{header.tranche_id}  ·  {header.day.isoformat()}  ·  {header.crossing}",
     )
-    canvas.drawRightString(width - MARGIN, top - 6 * mm, f"page {page} of {pages}")
+    canvas.drawRightString(
+        width - MARGIN, top - 6 * mm, _("page %(page)s of %(pages)s", page=page, pages=pages)
+    )
     y = top - 14 * mm
     canvas.setFont(font, 8)
     for x, label in (
         (0, "#"),
         (10, "QR"),
-        (30, "Code"),
-        (55, "Name"),
-        (135, "Born"),
-        (160, "Category"),
+        (30, _("Code")),
+        (55, _("Name")),
+        (135, _("Born")),
+        (160, _("Category")),
     ):
         canvas.drawString(MARGIN + x * mm, y, label)
     canvas.line(MARGIN, y - 2 * mm, width - MARGIN, y - 2 * mm)
     return float(y - 3 * mm)
 
 
-def write_manifest_pdf(rows: Sequence[ManifestRow], header: ManifestHeader, out: BinaryIO) -> int:
-    """Render the manifest into ``out``; return the number of pages."""
+def _draw_row(
+    canvas: Canvas, font: str, header: ManifestHeader, b: _Block, y: float, _: Gettext
+) -> None:
+    assert b.row is not None
+    row, bottom = b.row, y - ROW_HEIGHT
+    _draw_qr(canvas, qr_payload(header, row), MARGIN + 8 * mm, bottom + 1.5 * mm, QR_SIZE)
+    mid = bottom + ROW_HEIGHT / 2
+    canvas.setFont(font, 9)
+    canvas.drawString(MARGIN, mid, str(b.number))
+    canvas.setFont("Courier-Bold", 13)
+    canvas.drawString(MARGIN + 30 * mm, mid - 1 * mm, row.code)
+    canvas.setFont(font, 10)
+    canvas.drawString(MARGIN + 55 * mm, mid + 1 * mm, row.surname)
+    canvas.setFont(font, 9)
+    canvas.drawString(
+        MARGIN + 55 * mm, mid - 4 * mm, " ".join(p for p in (row.given_name, row.patronymic) if p)
+    )
+    canvas.drawString(MARGIN + 135 * mm, mid, row.date_of_birth)
+    canvas.drawString(MARGIN + 160 * mm, mid, _(row.category))
+    canvas.setLineWidth(0.2)
+    canvas.line(MARGIN, bottom, A4[0] - MARGIN, bottom)
+
+
+def _draw_signatures(canvas: Canvas, font: str, y: float, _: Gettext) -> None:
+    width = (A4[0] - 2 * MARGIN - 8 * mm) / 3
+    parties = (
+        _("For %(party)s", party="UA"),
+        _("For %(party)s", party="RU"),
+        _("For the mediator"),
+    )
+    for i, party in enumerate(parties):
+        x = MARGIN + i * (width + 4 * mm)
+        top = y - 4 * mm
+        canvas.setLineWidth(0.5)
+        canvas.rect(x, top - 34 * mm, width, 34 * mm, 1, 0)
+        canvas.setFont(font, 9)
+        canvas.drawString(x + 2 * mm, top - 5 * mm, party)
+        canvas.setFont(font, 8)
+        for j, label in enumerate((_("Name"), _("Signature"), _("Date"))):
+            line_y = top - (14 + 8 * j) * mm
+            canvas.drawString(x + 2 * mm, line_y, label)
+            canvas.line(x + 20 * mm, line_y, x + width - 2 * mm, line_y)
+
+
+def write_manifest_pdf(
+    rows: Sequence[ManifestRow],
+    header: ManifestHeader,
+    out: BinaryIO,
+    *,
+    gettext: Gettext | None = None,
+    reserve: Sequence[ManifestRow] = (),
+) -> int:
+    """Render the manifest into ``out`` in the language of ``gettext`` (English without
+    one): the people with a QR code each, totals per category, the side's reserve in
+    order, signature blocks for UA, RU and the mediator, page numbers. Returns the number
+    of pages."""
+    _ = gettext or _english
     font = _font()
     canvas = Canvas(out, pagesize=A4, invariant=True, pageCompression=1)
-    canvas.setTitle(header.title)
+    canvas.setTitle(
+        _(
+            "Tranche %(tranche)s: people released by %(side)s",
+            tranche=header.tranche_id,
+            side=header.side,
+        )
+    )
     canvas.setAuthor("homeward")
-    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
-    for page in range(pages):
-        y = _page_header(canvas, font, header, page + 1, pages)
-        chunk = rows[page * ROWS_PER_PAGE : (page + 1) * ROWS_PER_PAGE]
-        for i, row in enumerate(chunk):
-            bottom = y - ROW_HEIGHT
-            number = page * ROWS_PER_PAGE + i + 1
-            _draw_qr(canvas, qr_payload(header, row), MARGIN + 8 * mm, bottom + 1.5 * mm, QR_SIZE)
-            mid = bottom + ROW_HEIGHT / 2
-            canvas.setFont(font, 9)
-            canvas.drawString(MARGIN, mid, str(number))
-            canvas.setFont("Courier-Bold", 13)
-            canvas.drawString(MARGIN + 30 * mm, mid - 1 * mm, row.code)
-            canvas.setFont(font, 10)
-            canvas.drawString(MARGIN + 55 * mm, mid + 1 * mm, row.surname)
-            canvas.setFont(font, 9)
-            canvas.drawString(
-                MARGIN + 55 * mm,
-                mid - 4 * mm,
-                " ".join(p for p in (row.given_name, row.patronymic) if p),
-            )
-            canvas.drawString(MARGIN + 135 * mm, mid, row.date_of_birth)
-            canvas.drawString(MARGIN + 160 * mm, mid, row.category)
-            canvas.setLineWidth(0.2)
-            canvas.line(MARGIN, bottom, A4[0] - MARGIN, bottom)
-            y = bottom
+    first_top = A4[1] - MARGIN - 17 * mm
+    pages = _paginate(_blocks(rows, reserve, _), first_top, first_top)
+    for number, blocks in enumerate(pages, start=1):
+        y = _page_header(canvas, font, header, number, len(pages), _)
+        for b in blocks:
+            if b.kind == "row":
+                _draw_row(canvas, font, header, b, y, _)
+            elif b.kind in ("totals", "heading"):
+                canvas.setFont(font, 10)
+                canvas.drawString(MARGIN, y - 6 * mm, b.text)
+            elif b.kind == "reserve":
+                assert b.row is not None
+                r = b.row
+                canvas.setFont(font, 9)
+                canvas.drawString(MARGIN, y - 4 * mm, str(b.number))
+                name = " ".join(p for p in (r.surname, r.given_name, r.patronymic) if p)
+                canvas.drawString(MARGIN + 10 * mm, y - 4 * mm, name)
+                canvas.drawString(MARGIN + 135 * mm, y - 4 * mm, r.date_of_birth)
+                canvas.drawString(MARGIN + 160 * mm, y - 4 * mm, _(r.category))
+            else:
+                _draw_signatures(canvas, font, y, _)
+            y -= b.height
         canvas.showPage()
     canvas.save()
-    return pages
+    return len(pages)
 
 
-def manifest_pdf(rows: Sequence[ManifestRow], header: ManifestHeader) -> bytes:
+def manifest_pdf(
+    rows: Sequence[ManifestRow],
+    header: ManifestHeader,
+    *,
+    gettext: Gettext | None = None,
+    reserve: Sequence[ManifestRow] = (),
+) -> bytes:
     buf = io.BytesIO()
-    write_manifest_pdf(rows, header, buf)
+    write_manifest_pdf(rows, header, buf, gettext=gettext, reserve=reserve)
     return buf.getvalue()
 
 
-def save_manifest_pdf(rows: Sequence[ManifestRow], header: ManifestHeader, path: Path) -> int:
+def save_manifest_pdf(
+    rows: Sequence[ManifestRow],
+    header: ManifestHeader,
+    path: Path,
+    *,
+    gettext: Gettext | None = None,
+    reserve: Sequence[ManifestRow] = (),
+) -> int:
     with path.open("wb") as out:
-        return write_manifest_pdf(rows, header, out)
+        return write_manifest_pdf(rows, header, out, gettext=gettext, reserve=reserve)

@@ -1,6 +1,7 @@
 """Exchange tables: lists, agreements, tranches, handovers, reserves, releases, interviews."""
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 
 from homeward.adapters.tables import metadata
 
@@ -98,6 +100,9 @@ handovers = Table(
     Column("checkin_code", String(16), nullable=False, unique=True),
     Column("position", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # A seriously ill or wounded person the terms send beyond parity: if they fail, they
+    # are dropped, nobody substitutes or counterbalances them.
+    Column("outside_parity", Boolean, nullable=False, default=False, server_default=sa_false()),
 )
 
 Index("ix_handovers_person_id", handovers.c.person_id)
@@ -130,4 +135,47 @@ interview_notes = Table(
     Column("note", Text, nullable=False),
     Column("recorded_by", String(200), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+rebalancing_proposals = Table(
+    "rebalancing_proposals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # The failed handover this proposal makes good.
+    Column("handover_id", Integer, ForeignKey("handovers.id"), nullable=False),
+    Column("remedy", String(16), nullable=False),  # substitute, hold_back, drop
+    # The substitute or the person held back (none for a drop), their side, category, day.
+    Column("person_id", Integer, ForeignKey("persons.id")),
+    Column("party", String(8)),
+    Column("category", String(16)),
+    Column("day", Integer),
+    Column("held_back_id", Integer, ForeignKey("handovers.id")),
+    Column("state", String(16), nullable=False),  # pending, accepted, declined
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", String(200)),
+    # The substitute's new handover, or the handover held back.
+    Column("result_handover_id", Integer, ForeignKey("handovers.id")),
+)
+
+Index("ix_rebalancing_proposals_state", rebalancing_proposals.c.state)
+Index("ix_rebalancing_proposals_handover_id", rebalancing_proposals.c.handover_id)
+
+# Steps a device took offline and replayed: the device's own id makes each apply at most
+# once; its outcome is kept to answer a resend the same way.
+queued_steps = Table(
+    "queued_steps",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("device", String(64), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("handover_id", Integer, nullable=False),
+    Column("step", String(32), nullable=False),
+    Column("seen_state", String(32), nullable=False),
+    Column("username", String(200), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("state_after", String(32)),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("device", "seq", name="uq_queued_steps_device_seq"),
 )

@@ -25,7 +25,11 @@ class HandoverState(StrEnum):
 
 
 class HandoverException(StrEnum):
-    """What goes wrong at exchange time (DOMAIN.md, "Statuses homeward must know")."""
+    """What goes wrong at exchange time (DOMAIN.md, "Statuses homeward must know").
+
+    The one vocabulary of failures: the crossing, the rebalancing and the planner's tests
+    all speak it.
+    """
 
     NOT_FOUND = "not_found"
     REFUSES_REPATRIATION = "refuses_repatriation"
@@ -53,7 +57,12 @@ _FINAL = {HandoverState.RECEIVED, HandoverState.FAILED, HandoverState.WITHDRAWN}
 
 @dataclass
 class Handover:
-    """One person released by ``from_side`` in one tranche."""
+    """One person released by ``from_side`` in one tranche.
+
+    ``id`` is the stored handover's id (``None`` until stored); ``position`` its place in
+    the side's list order (the last ranks lowest); ``outside_parity``: a seriously ill or
+    wounded person the terms send beyond parity, whom nobody replaces or counterbalances.
+    """
 
     person_id: int
     from_side: Side
@@ -63,6 +72,9 @@ class Handover:
     exception: HandoverException | None = None
     substitute_for: int | None = None
     history: list[HandoverState] = field(default_factory=list)
+    id: int | None = None
+    position: int = 0
+    outside_parity: bool = False
 
     @property
     def to_side(self) -> Side:

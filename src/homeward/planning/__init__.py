@@ -1,4 +1,5 @@
-"""Agreements and tranche planning: terms, eligibility, the CP-SAT planner, rebalancing.
+"""Agreements and tranche planning: terms, eligibility, the CP-SAT planner; the plan as
+the domain's tranches (``exchange_from_plan``), which rebalance it.
 
 A pure core: it imports the standard library, OR-Tools and tomllib only.
 """
@@ -37,31 +38,21 @@ from homeward.planning.model import (
 )
 from homeward.planning.plan import Plan, PlannedPerson, SolveReport, TranchePlan, plan_from_dict
 from homeward.planning.planner import plan_exchange
-from homeward.planning.rebalance import (
-    Action,
-    CannotRebalanceError,
-    Failure,
-    Proposal,
-    apply_proposal,
-    propose_rebalance,
-)
 from homeward.planning.terms_file import (
     TermsFileError,
     load_terms,
     parse_terms_toml,
     terms_from_dict,
 )
+from homeward.planning.tranches import exchange_from_plan
 from homeward.planning.verify import verify_plan
 
 __all__ = [
-    "Action",
     "Candidate",
-    "CannotRebalanceError",
     "Category",
     "CrossingPoint",
     "EligibilityReport",
     "EligibilityRule",
-    "Failure",
     "Health",
     "InvalidTermsError",
     "ManifestHeader",
@@ -71,7 +62,6 @@ __all__ = [
     "Plan",
     "PlannedPerson",
     "PriorityGroup",
-    "Proposal",
     "Reason",
     "Shortfall",
     "SolveReport",
@@ -82,11 +72,11 @@ __all__ = [
     "TranchePlan",
     "TrancheTerms",
     "Verdict",
-    "apply_proposal",
     "check_eligibility",
     "check_person",
     "checkin_code",
     "checkin_codes",
+    "exchange_from_plan",
     "istanbul_2025_terms",
     "load_terms",
     "manifest_header",
@@ -94,7 +84,6 @@ __all__ = [
     "parse_terms_toml",
     "plan_exchange",
     "plan_from_dict",
-    "propose_rebalance",
     "qr_payload",
     "terms_from_dict",
     "terms_problems",

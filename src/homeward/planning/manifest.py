@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from homeward.planning.codes import DEMO_KEY, checkin_codes
+from homeward.planning.codes import checkin_codes
 from homeward.planning.plan import TranchePlan
 
 
@@ -41,7 +41,7 @@ COLUMNS = ("code", "surname", "given_name", "patronymic", "date_of_birth", "cate
 
 
 def manifest_rows(
-    tranche: TranchePlan, side: str, names: Mapping[str, PersonName], key: bytes = DEMO_KEY
+    tranche: TranchePlan, side: str, names: Mapping[str, PersonName], key: bytes
 ) -> list[ManifestRow]:
     """One row per person ``side`` hands over in ``tranche``, in the plan's order.
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from homeward.domain.tranche import Parity
 from homeward.domain.values import Category, Health
 
 __all__ = [
@@ -32,14 +33,6 @@ SIDES: tuple[str, str] = ("UA", "RU")
 
 
 CATEGORIES: tuple[Category, ...] = (Category.MILITARY, Category.CIVILIAN)
-
-
-class Parity(StrEnum):
-    """Where the two sides must hand over the same number of people."""
-
-    PER_TRANCHE_AND_CATEGORY = "per_tranche_and_category"
-    PER_TRANCHE = "per_tranche"
-    OVERALL = "overall"
 
 
 class PriorityGroup(StrEnum):

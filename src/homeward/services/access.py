@@ -77,6 +77,8 @@ class ResourceKind(StrEnum):
     AGREEMENT = "agreement"
     PLAN = "plan"
     HANDOVER = "handover"
+    RECEIPT = "receipt"
+    PROPOSAL = "proposal"
     INTERVIEW = "interview"
     EXCHANGE = "exchange"
 
@@ -90,6 +92,8 @@ PERSONAL = frozenset(
         ResourceKind.MATCH,
         ResourceKind.PLAN,
         ResourceKind.HANDOVER,
+        ResourceKind.RECEIPT,
+        ResourceKind.PROPOSAL,
         ResourceKind.INTERVIEW,
     }
 )
@@ -242,6 +246,8 @@ def _agreement(p: Principal, action: Action, r: Resource) -> Decision:
 
 
 def _handover(p: Principal, action: Action, r: Resource) -> Decision:
+    """The crossing's steps (check-in to release, exceptions): the field verifier's.
+    Receipt is a RECEIPT, the receiving party's own act."""
     if p.role is Role.MEDIATOR_VERIFIER:
         return _yes("the field verifier runs the crossing")
     if p.role is Role.MEDIATOR_COORDINATOR:
@@ -249,12 +255,30 @@ def _handover(p: Principal, action: Action, r: Resource) -> Decision:
     if p.role.is_party and (r.party is None or r.party is p.party):
         if action is Action.READ:
             return _yes("own people at the crossing")
-        if p.role is Role.PARTY_OFFICER:
-            return _yes("an officer confirms receipt")
-        return _no("viewers cannot change data")
+        return _no("the field verifier runs the crossing; a party confirms only its receipt")
     if p.role.is_party:
         return _no("the other side's people at the crossing are not shown", 404)
     return _no("not for this role")
+
+
+def _receipt(p: Principal, action: Action, r: Resource) -> Decision:
+    """Only the receiving party's officer confirms that it received a person: not the
+    mediator, not the releasing side, not a viewer."""
+    if action is Action.READ:
+        return _handover(p, action, r)
+    if p.role is Role.PARTY_OFFICER and (r.party is None or r.party is p.party):
+        return _yes("an officer confirms its own party's receipt")
+    if p.role.is_party and r.party is not None and r.party is not p.party:
+        return _no(f"only {r.party} confirms its own receipt", 404)
+    return _no("only the receiving party's officer confirms receipt")
+
+
+def _proposal(p: Principal, action: Action, r: Resource) -> Decision:
+    """Rebalancing proposals name the mediator's findings: the mediator's alone; its
+    coordinator and field verifier both accept or decline them."""
+    if p.role in (Role.MEDIATOR_COORDINATOR, Role.MEDIATOR_VERIFIER):
+        return _yes("the mediator keeps parity")
+    return _no("rebalancing is the mediator's", 404 if p.role.is_party else 403)
 
 
 _RULES: dict[ResourceKind, Callable[[Principal, Action, Resource], Decision]] = {
@@ -271,6 +295,8 @@ _RULES: dict[ResourceKind, Callable[[Principal, Action, Resource], Decision]] = 
     ResourceKind.AGREEMENT: _agreement,
     ResourceKind.PLAN: _plan,
     ResourceKind.HANDOVER: _handover,
+    ResourceKind.RECEIPT: _receipt,
+    ResourceKind.PROPOSAL: _proposal,
     ResourceKind.INTERVIEW: _interview,
     ResourceKind.EXCHANGE: _exchange_steps,
 }

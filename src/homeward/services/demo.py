@@ -37,7 +37,9 @@ from homeward.planning.istanbul import istanbul_2025_terms
 from homeward.planning.planner import plan_exchange
 from homeward.reports.html import render_report
 from homeward.scenario import generate_scenario, write_scenario
+from homeward.services.access import Principal, Role, SqlAccessLog
 from homeward.services.agreement import export_signatures, terms_note_text, upload_signature
+from homeward.services.crossing import Desk, decide_proposal, record_exception
 from homeward.services.events import EventSink
 from homeward.services.exchange import (
     SubmitList,
@@ -48,12 +50,12 @@ from homeward.services.exchange import (
 from homeward.services.handover import Step, advance_all, advance_in, save_plan
 from homeward.services.list_matching import link_counts, run_matching
 from homeward.services.planning_bridge import acknowledged_candidates, plan_to_tranches
-from homeward.services.rebalance import accept_proposal, record_exception
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.services.reports import exchange_summary, public_bulletin
 from homeward.services.witnessing import add_witness, publish
 
 MEDIATOR_ACTOR = "mediator-demo"
+DEMO_VERIFIER = Principal(0, MEDIATOR_ACTOR, Side.MEDIATOR, Role.MEDIATOR_VERIFIER)
 
 # (step before which it happens, exception, interview note kept by the mediator)
 EXCEPTION_PLAN: dict[int, list[tuple[Side, Step, HandoverException]]] = {
@@ -91,8 +93,14 @@ def run_demo(
     origin: str,
     model_path: Path | None = None,
     say: Callable[[str], None] = lambda _: None,
+    until: str = "released",
+    code_key: bytes | None = None,
 ) -> DemoResult:
-    """Run the whole exchange into ``engine`` (an empty, migrated workspace database)."""
+    """Run the whole exchange into ``engine`` (an empty, migrated workspace database).
+
+    ``until="planned"`` stops once the exchange is planned and checkpointed, nobody handed
+    over yet: a workspace to train verifiers on.
+    """
     rng = random.Random(seed)
     say("generating the istanbul-2025 scenario (synthetic people)")
     scenario = generate_scenario("istanbul-2025", seed)
@@ -142,17 +150,19 @@ def run_demo(
     for side in BELLIGERENTS:
         offered = [int(p.person_id) for t in plan.tranches for p in t.sides[side.value]]
         submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
-    save_plan(agreement_id, planned, reserve, engine, events)
+    save_plan(agreement_id, planned, reserve, engine, events, code_key)
     _publish(engine, mediator, origin)
-
     with engine.connect() as conn:
         days = conn.execute(
             select(tranches.c.id, tranches.c.day)
             .where(tranches.c.agreement_id == agreement_id)
             .order_by(tranches.c.day)
         ).all()
+    if until == "planned":
+        say("planned and checkpointed; nobody handed over yet (training workspace)")
+        days = []
     for tranche_id, day in days:
-        _run_day(engine, events, tranche_id, day, rng)
+        _run_day(engine, events, tranche_id, day, rng, code_key)
         cosigned = _publish(engine, mediator, origin)
         say(f"day {day} handed over; checkpoint cosigned over HTTP by {', '.join(cosigned)}")
 
@@ -246,7 +256,12 @@ _BEFORE = {
 
 
 def _run_day(
-    engine: Engine, events: EventSink, tranche_id: int, day: int, rng: random.Random
+    engine: Engine,
+    events: EventSink,
+    tranche_id: int,
+    day: int,
+    rng: random.Random,
+    code_key: bytes | None = None,
 ) -> None:
     """Take everyone through each step; exceptions strike before their step; substitutes
     then catch up through every step."""
@@ -263,12 +278,22 @@ def _run_day(
                 note = None
                 if exception is HandoverException.REFUSES_REPATRIATION:
                     note = "In the private interview the person declined to return."
-                proposal = record_exception(
-                    victim, exception, engine, events, actor=MEDIATOR_ACTOR, interview_note=note
-                )
-                accept_proposal(proposal, engine, events, actor=MEDIATOR_ACTOR)
+                desk = Desk(engine, events, SqlAccessLog(engine), code_key)
+                card = record_exception(desk, DEMO_VERIFIER, victim, exception, note)
+                for proposal in card.proposals:
+                    if proposal.handover_id == victim:
+                        decide_proposal(desk, DEMO_VERIFIER, proposal.id, accept=True)
             ids = [hid for hid, _ in ready]
-            if step is Step.CONFIRM_FREE_WILL:
+            if step is Step.RECEIVE:  # each receiving party confirms its own receipt
+                for side in BELLIGERENTS:
+                    advance_all(
+                        [hid for hid, party in ready if party == side.other.value],
+                        step,
+                        engine,
+                        events,
+                        actor=f"{side.value.lower()}-officer-demo",
+                    )
+            elif step is Step.CONFIRM_FREE_WILL:
                 with engine.begin() as conn:
                     for hid in ids:
                         advance_in(

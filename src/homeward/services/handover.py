@@ -1,4 +1,6 @@
-"""Use cases at the crossing: save a plan as tranches, step each handover, rebalance.
+"""Use cases at the crossing: save a plan as tranches, step each handover.
+
+Rebalancing after a failure and the console's use cases are ``services.crossing``.
 
 Every step loads the handover into the domain object, which refuses what the state does not
 allow (receiving before release, releasing twice), then stores it and appends the event
@@ -8,6 +10,7 @@ in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -35,12 +38,16 @@ from homeward.services.events import EventSink
 from homeward.services.exchange import NotAllowed
 
 
-def free_code(conn: Connection, agreement_id: int, person_id: int, taken: set[str]) -> str:
-    """The person's check-in code for this agreement (``planning.codes``), with the next
-    salt while a code is already in use (``taken``: codes handed out in this transaction,
-    updated)."""
+def free_code(
+    conn: Connection, agreement_id: int, person_id: int, taken: set[str], key: bytes | None = None
+) -> str:
+    """The person's check-in code for this agreement (``planning.codes``, an HMAC under
+    the workspace's secret ``key``; without one, under a fresh random key, so a code is
+    never derivable from ids), with the next salt while a code is already in use
+    (``taken``: codes handed out in this transaction, updated)."""
+    key = key or secrets.token_bytes(32)
     for salt in range(100):
-        code = checkin_code(str(person_id), f"agreement-{agreement_id}", salt=salt)
+        code = checkin_code(str(person_id), f"agreement-{agreement_id}", key, salt=salt)
         in_use = (
             code in taken
             or conn.execute(select(handovers.c.id).where(handovers.c.checkin_code == code)).first()
@@ -57,6 +64,8 @@ class PlannedTranche:
     date: dt.date
     crossing: str
     people: dict[Side, list[tuple[int, Category]]]
+    # Person ids the terms send beyond parity (seriously ill or wounded).
+    outside_parity: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +86,14 @@ def save_plan(
     reserve: Sequence[ReservePerson],
     engine: Engine,
     events: EventSink,
+    code_key: bytes | None = None,
 ) -> list[int]:
     """Store the planned tranches and reserves; return the tranche ids by day.
 
     Only terms signed by both parties and the mediator are planned, and only once.
+    ``code_key`` is the workspace's check-in code secret (``adapters.checkin_secret``).
     """
+    code_key = code_key or secrets.token_bytes(32)
     ids: list[int] = []
     taken: set[str] = set()
     with engine.begin() as conn:
@@ -122,8 +134,9 @@ def save_plan(
                     "from_party": side.value,
                     "category": category.value,
                     "state": HandoverState.PLANNED.value,
-                    "checkin_code": free_code(conn, agreement_id, person_id, taken),
+                    "checkin_code": free_code(conn, agreement_id, person_id, taken, code_key),
                     "position": position,
+                    "outside_parity": person_id in tranche.outside_parity,
                     "updated_at": _now(),
                 }
                 for side, people in tranche.people.items()
@@ -208,9 +221,24 @@ _EVENTS: dict[Step, tuple[str, Callable[[Handover], None]]] = {
 }
 
 
+def parse_code(text: str) -> str:
+    """The check-in code in what was typed or scanned: the bare code (case, spaces and
+    dashes ignored) or the manifest's QR payload ``HW1:<tranche>:<side>:<code>``.
+
+    >>> parse_code(" hj76-ba ")
+    'HJ76BA'
+    >>> parse_code("HW1:day-1:RU:HJ76BA")
+    'HJ76BA'
+    """
+    cleaned = text.strip()
+    if cleaned.upper().startswith("HW1:"):
+        cleaned = cleaned.rsplit(":", 1)[-1]
+    return cleaned.upper().replace(" ", "").replace("-", "")
+
+
 def find_by_code(engine: Engine, code: str) -> int:
-    """The handover id for a check-in code (case and spaces ignored)."""
-    cleaned = code.strip().upper().replace(" ", "")
+    """The handover id for a check-in code or QR payload (case and spaces ignored)."""
+    cleaned = parse_code(code)
     with engine.connect() as conn:
         found = conn.execute(
             select(handovers.c.id).where(handovers.c.checkin_code == cleaned)

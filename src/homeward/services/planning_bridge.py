@@ -76,6 +76,12 @@ def plan_to_tranches(plan: Plan) -> tuple[list[PlannedTranche], list[ReservePers
                 Side(side): [(int(p.person_id), p.category) for p in people]
                 for side, people in tranche.sides.items()
             },
+            outside_parity=frozenset(
+                int(p.person_id)
+                for people in tranche.sides.values()
+                for p in people
+                if p.outside_parity
+            ),
         )
         for number, tranche in enumerate(plan.tranches, start=1)
     ]
@@ -88,7 +94,9 @@ def plan_to_tranches(plan: Plan) -> tuple[list[PlannedTranche], list[ReservePers
     return planned, reserve
 
 
-def plan_agreement(engine: Engine, events: EventSink, agreement_id: int) -> list[int]:
+def plan_agreement(
+    engine: Engine, events: EventSink, agreement_id: int, code_key: bytes | None = None
+) -> list[int]:
     """Plan the tranches of a signed agreement from the acknowledged lists, submit each
     side's release offer and store the plan (as the demo does); returns the tranche ids."""
     terms = terms_from_dict(agreement_terms(engine, agreement_id))
@@ -99,7 +107,7 @@ def plan_agreement(engine: Engine, events: EventSink, agreement_id: int) -> list
     for side in BELLIGERENTS:
         offered = [int(p.person_id) for t in plan.tranches for p in t.sides[side.value]]
         submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
-    return save_plan(agreement_id, planned, reserve, engine, events)
+    return save_plan(agreement_id, planned, reserve, engine, events, code_key)
 
 
 _GONE = (HandoverState.FAILED.value, HandoverState.WITHDRAWN.value)

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from homeward.adapters.tables_exchange import (
     agreements,
     handovers,
     identity_links,
+    rebalancing_proposals,
     tranches,
 )
 from homeward.adapters.tables_registry import persons
@@ -30,6 +31,33 @@ SUPPRESS_BELOW = 5
 
 def _blank() -> dict[str, int]:
     return {c.value: 0 for c in Category} | {"total": 0}
+
+
+NONE = "not_rebalanced"
+_RESOLUTION = {"hold_back": "counterpart_held_back", "drop": "dropped_outside_parity"}
+
+
+def _remedies(conn: Connection, failed: list[int]) -> dict[int, str]:
+    """How each failed handover was made good, as the stored proposals say (a hold-back
+    or a drop accepted, or a proposal still awaiting the mediator)."""
+    out: dict[int, str] = {}
+    if not failed:
+        return out
+    for handover_id, remedy, state in conn.execute(
+        select(
+            rebalancing_proposals.c.handover_id,
+            rebalancing_proposals.c.remedy,
+            rebalancing_proposals.c.state,
+        ).where(
+            rebalancing_proposals.c.handover_id.in_(failed),
+            rebalancing_proposals.c.state.in_(["accepted", "pending"]),
+        )
+    ):
+        if state == "accepted" and remedy in _RESOLUTION:
+            out[handover_id] = _RESOLUTION[remedy]
+        elif state == "pending":
+            out.setdefault(handover_id, "awaiting_the_mediator")
+    return out
 
 
 def exchange_summary(engine: Engine, agreement_id: int) -> dict[str, Any]:
@@ -54,6 +82,7 @@ def exchange_summary(engine: Engine, agreement_id: int) -> dict[str, Any]:
             .join(tranches, tranches.c.id == handovers.c.tranche_id)
             .where(tranches.c.agreement_id == agreement_id)
         ).all()
+        remedies = _remedies(conn, [r.id for r in rows if r.state == HandoverState.FAILED.value])
     by_tranche: dict[int, dict[str, dict[str, int]]] = defaultdict(
         lambda: {s.value: _blank() for s in BELLIGERENTS}
     )
@@ -77,7 +106,7 @@ def exchange_summary(engine: Engine, agreement_id: int) -> dict[str, Any]:
                     "category": r.category,
                     "record_id": r.record_id,
                     "exception": r.exception,
-                    "resolution": "substitute" if sub is not None else "counterpart_held_back",
+                    "resolution": "substitute" if sub is not None else remedies.get(r.id, NONE),
                     "substitute_record_id": sub.record_id if sub is not None else None,
                 }
             )

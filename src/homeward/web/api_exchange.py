@@ -9,25 +9,25 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import NoResultFound
 from starlette.concurrency import run_in_threadpool
 
-from homeward.domain.handover import InvalidTransition
+from homeward.adapters.checkin_secret import load_or_create
+from homeward.domain.handover import HandoverException, InvalidTransition
 from homeward.domain.lists import ListKind
 from homeward.domain.values import Side
-from homeward.services.access import (
-    AccessDenied,
-    Action,
-    Decision,
-    Principal,
-    Resource,
-    ResourceKind,
-    Role,
-    authorize,
-)
-from homeward.services.console import handover_brief, handover_card, involved_party
-from homeward.services.disclosure import card_seen_by
-from homeward.services.handover import Step, advance, find_by_code
+from homeward.services import crossing
+from homeward.services.access import Action, Principal, Resource, ResourceKind
+from homeward.services.handover import Step
 from homeward.services.list_matching import Verdict, link_party, review_link, review_queue
 from homeward.services.lists import list_drafts, list_versions, submit_registry
-from homeward.web.context import guard, web
+from homeward.web.context import gettext_for, guard, web
+from homeward.web.crossing_view import (
+    HandoverOut,
+    ProposalOut,
+    QueuedOut,
+    QueueIn,
+    handover_out,
+    proposal_out,
+    replay,
+)
 from homeward.web.errors import BadInput, Conflict, NotFound
 from homeward.web.security import Require
 
@@ -90,17 +90,39 @@ class ReviewOut(BaseModel):
     decision: str
 
 
-class HandoverOut(BaseModel):
+class HandoverRowOut(BaseModel):
     id: int
-    state: str
+    code: str
     day: int
     from_party: str
     category: str
-    code: str
+    state: str
 
 
 class StepIn(BaseModel):
     step: Literal["check_in", "confirm_identity", "confirm_free_will", "release", "receive"]
+
+
+class ExceptionIn(BaseModel):
+    exception: Literal[
+        "not_found",
+        "refuses_repatriation",
+        "deceased",
+        "unfit_to_travel",
+        "held_for_proceedings",
+        "identity_mismatch",
+    ]
+
+
+class DecisionIn(BaseModel):
+    decision: Literal["accept", "decline"]
+
+
+class DecisionOut(BaseModel):
+    proposal: ProposalOut
+    next: ProposalOut | None = Field(description="after a decline: the next remedy proposed")
+    problem: str | None = Field(description="why no remedy is left, if none is")
+    handover: HandoverOut
 
 
 @router.get("/parties/{party}/lists", responses=DENIED)
@@ -208,42 +230,77 @@ async def review(
     return ReviewOut(decision=decision)
 
 
-async def _handover(request: Request, principal: Principal, handover_id: int) -> HandoverOut:
-    try:
-        card = await run_in_threadpool(handover_card, web(request).engine, handover_id)
-    except NoResultFound:
-        raise NotFound(f"no handover {handover_id}") from None
-    # Both sides take part in every handover (one releases, one receives), so either
-    # party may look at the card; only the receiving side may confirm receipt.
-    await guard(
-        request,
-        principal,
-        Action.READ,
-        Resource(ResourceKind.HANDOVER, involved_party(principal, card), str(handover_id)),
+def _desk(request: Request) -> crossing.Desk:
+    context = web(request)
+    return crossing.Desk(
+        context.engine,
+        context.events,
+        context.access_log,
+        load_or_create(context.settings.keys_dir),
     )
-    card = card_seen_by(card, principal.party)  # a party reads "did not travel", no reason
-    return HandoverOut(
-        id=card["id"],
-        state=card["state"],
-        day=card["day"],
-        from_party=card["from_party"],
-        category=card["category"],
-        code=card["code"],
-    )
+
+
+def _missing(exc: NoResultFound) -> NotFound:
+    return NotFound(str(exc).splitlines()[0] if str(exc) else "not found")
+
+
+@router.get("/handovers", responses=DENIED)
+async def list_handovers(
+    request: Request,
+    principal: Annotated[Principal, Depends(Require(ResourceKind.HANDOVER, Action.READ))],
+    day: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+    state: Annotated[str | None, Query(max_length=32)] = None,
+) -> list[HandoverRowOut]:
+    """Handovers the caller may see, in plan order, optionally of one day and in one state
+    (as the caller sees it: a party sees ``did_not_travel`` for the mediator's findings)."""
+    rows = await run_in_threadpool(crossing.list_handovers, _desk(request), principal, day, state)
+    return [
+        HandoverRowOut(
+            id=r.id,
+            code=r.code,
+            day=r.day,
+            from_party=r.from_party.value,
+            category=r.category.value,
+            state=r.state,
+        )
+        for r in rows
+    ]
 
 
 @router.get("/handovers/by-code/{code}", responses=DENIED)
 async def by_code(
     request: Request,
-    code: Annotated[str, Path(min_length=1, max_length=32)],
-    principal: Annotated[Principal, Depends(Require(ResourceKind.HANDOVER, Action.READ))],
+    code: Annotated[str, Path(min_length=1, max_length=64)],
+    principal: Annotated[
+        Principal,
+        Depends(Require(ResourceKind.HANDOVER, Action.READ, checks_object=True)),
+    ],
 ) -> HandoverOut:
-    """The handover with this check-in code."""
+    """The handover with this check-in code, or with the manifest QR payload
+    ``HW1:<tranche>:<side>:<code>``."""
+    _ = gettext_for(request)
     try:
-        handover_id = await run_in_threadpool(find_by_code, web(request).engine, code)
-    except KeyError:
+        card = await run_in_threadpool(crossing.lookup, _desk(request), principal, code)
+    except NoResultFound:
         raise NotFound(f"no handover has check-in code {code!r}") from None
-    return await _handover(request, principal, handover_id)
+    return handover_out(card, _)
+
+
+@router.get("/handovers/{handover_id}", responses=DENIED)
+async def one_handover(
+    request: Request,
+    handover_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    principal: Annotated[
+        Principal,
+        Depends(Require(ResourceKind.HANDOVER, Action.READ, checks_object=True)),
+    ],
+) -> HandoverOut:
+    """One handover as the caller may see it, with the next step it may take."""
+    try:
+        card = await run_in_threadpool(crossing.card, _desk(request), principal, handover_id)
+    except NoResultFound as exc:
+        raise _missing(exc) from None
+    return handover_out(card, gettext_for(request))
 
 
 @router.post(
@@ -255,38 +312,119 @@ async def take_step(
     body: StepIn,
     principal: Annotated[
         Principal,
-        Depends(Require(ResourceKind.HANDOVER, Action.WRITE, checks_object=True)),
+        Depends(Require(ResourceKind.HANDOVER, Action.READ, checks_object=True)),
     ],
 ) -> HandoverOut:
-    """Take the next step of a handover (the field verifier; a receiving officer may only
-    confirm receipt). 409 when the handover's state does not allow the step."""
-    step = Step(body.step)
-    context = web(request)
+    """Take the next step of a handover: the field verifier takes every step but receipt,
+    which the receiving party's officer alone confirms. 409 when the handover's state does
+    not allow the step."""
+    d, _ = _desk(request), gettext_for(request)
 
-    # One worker-thread hop for the whole confirmation: at the crossing desk every
-    # millisecond of latency is a person waiting.
-    def work() -> HandoverOut:
-        row = handover_brief(context.engine, handover_id)
-        if row is None:
-            raise NotFound(f"no handover {handover_id}")
-        receiving = Side(row["from_party"]).other
-        resource = Resource(ResourceKind.HANDOVER, receiving, str(handover_id))
-        authorize(principal, Action.WRITE, resource, context.access_log)
-        if principal.role is not Role.MEDIATOR_VERIFIER and step is not Step.RECEIVE:
-            raise AccessDenied(Decision(False, "only the field verifier runs this step"))
+    def work() -> crossing.Card:  # one worker-thread hop for the whole confirmation
         try:
-            state = advance(
-                handover_id, step, context.engine, context.events, actor=principal.username
+            return crossing.take_step(d, principal, handover_id, Step(body.step))
+        except InvalidTransition as exc:
+            raise Conflict(str(exc)) from None
+
+    try:
+        card = await run_in_threadpool(work)
+    except NoResultFound as exc:
+        raise _missing(exc) from None
+    return handover_out(card, _)
+
+
+@router.post(
+    "/handovers/{handover_id}/exception",
+    responses={**DENIED, 409: {"description": "not now, or no remedy left"}},
+)
+async def record_exception(
+    request: Request,
+    handover_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    body: ExceptionIn,
+    principal: Annotated[
+        Principal,
+        Depends(Require(ResourceKind.HANDOVER, Action.WRITE, checks_object=True)),
+    ],
+) -> ProposalOut:
+    """Record an exception (the field verifier) and answer the pending proposal that keeps
+    parity. 409 when the state does not allow it, or when it is recorded but no remedy is
+    left (the detail says why)."""
+    d, _ = _desk(request), gettext_for(request)
+
+    def work() -> crossing.Card:
+        try:
+            return crossing.record_exception(
+                d, principal, handover_id, HandoverException(body.exception)
             )
         except InvalidTransition as exc:
             raise Conflict(str(exc)) from None
-        return HandoverOut(
-            id=handover_id,
-            state=state.value,
-            day=row["day"],
-            from_party=row["from_party"],
-            category=row["category"],
-            code=row["checkin_code"],
-        )
 
-    return await run_in_threadpool(work)
+    try:
+        card = await run_in_threadpool(work)
+    except NoResultFound as exc:
+        raise _missing(exc) from None
+    mine = [p for p in card.proposals if p.handover_id == handover_id]
+    if not mine:
+        raise Conflict(f"the exception is recorded but no remedy is left: {card.problem}")
+    return proposal_out(mine[0], _)
+
+
+@router.get("/proposals", responses=DENIED)
+async def proposals(
+    request: Request,
+    principal: Annotated[
+        Principal, Depends(Require(ResourceKind.PROPOSAL, Action.READ, checks_object=True))
+    ],
+    state: Annotated[Literal["pending", "accepted", "declined", "superseded"], Query()] = "pending",
+) -> list[ProposalOut]:
+    """Rebalancing proposals in one state (the mediator's), oldest first."""
+    _ = gettext_for(request)
+    views = await run_in_threadpool(crossing.pending_proposals, _desk(request), principal, state)
+    return [proposal_out(v, _) for v in views]
+
+
+@router.post(
+    "/proposals/{proposal_id}", responses={**DENIED, 409: {"description": "already settled"}}
+)
+async def decide_proposal(
+    request: Request,
+    proposal_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    body: DecisionIn,
+    principal: Annotated[
+        Principal, Depends(Require(ResourceKind.PROPOSAL, Action.WRITE, checks_object=True))
+    ],
+) -> DecisionOut:
+    """Accept (apply) or decline a pending proposal; a decline answers the next one."""
+    d, _ = _desk(request), gettext_for(request)
+
+    def work() -> crossing.Decided:
+        try:
+            return crossing.decide_proposal(d, principal, proposal_id, body.decision == "accept")
+        except InvalidTransition as exc:
+            raise Conflict(str(exc)) from None
+
+    try:
+        decided = await run_in_threadpool(work)
+    except NoResultFound as exc:
+        raise _missing(exc) from None
+    return DecisionOut(
+        proposal=proposal_out(decided.proposal, _),
+        next=proposal_out(decided.next_proposal, _) if decided.next_proposal else None,
+        problem=decided.problem,
+        handover=handover_out(decided.card, _),
+    )
+
+
+@router.post("/handovers/queue", responses=DENIED)
+async def replay_queue(
+    request: Request,
+    body: QueueIn,
+    principal: Annotated[
+        Principal,
+        Depends(Require(ResourceKind.HANDOVER, Action.READ, checks_object=True)),
+    ],
+) -> list[QueuedOut]:
+    """Replay the steps a device took while offline: each applied at most once, in the
+    device's order, and only if the handover is still as the device saw it; otherwise a
+    conflict for the verifier to resolve."""
+    return await run_in_threadpool(replay, _desk(request), principal, body)

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import NoResultFound
 from starlette.concurrency import run_in_threadpool
 
+from homeward.adapters.checkin_secret import load_or_create
 from homeward.adapters.manifest_csv import manifest_csv
 from homeward.adapters.manifest_pdf import manifest_pdf
 from homeward.domain.values import Side
@@ -24,10 +25,13 @@ from homeward.services.agreement import (
     terms_note_text,
     upload_signature,
 )
+from homeward.services.crossing import manifest_reserve
 from homeward.services.exchange import NotAllowed, sign_agreement
 from homeward.services.planning_bridge import manifest, plan_agreement, tranche_rows
-from homeward.web.context import gettext_for, render, web
+from homeward.web.context import gettext_for, language_of, render, web
+from homeward.web.crossing_view import pending_proposals_context
 from homeward.web.errors import NotFound
+from homeward.web.i18n import LANGUAGES, pick
 from homeward.web.queries import latest_agreement_id
 from homeward.web.security import Require
 
@@ -149,7 +153,8 @@ async def plan_page(request: Request, _p: Annotated[Principal, Depends(PLAN_READ
     if agreement_id is not None:
         agreement = await run_in_threadpool(agreement_view, engine, agreement_id)
         rows = await run_in_threadpool(tranche_rows, engine, agreement_id)
-    return render(request, "plan.html", {"agreement": agreement, "tranches": rows})
+    pending = await pending_proposals_context(request, _p)
+    return render(request, "plan.html", {"agreement": agreement, "tranches": rows, **pending})
 
 
 @router.post("/plan")
@@ -166,7 +171,8 @@ async def make_plan(request: Request, _p: Annotated[Principal, Depends(PLAN_WRIT
         problem = gettext_for(request)("This agreement is already planned.")
     if problem is None:
         try:
-            await run_in_threadpool(plan_agreement, engine, web(request).events, agreement_id)
+            key = load_or_create(web(request).settings.keys_dir)
+            await run_in_threadpool(plan_agreement, engine, web(request).events, agreement_id, key)
         except TermsCannotBeMetError as exc:
             problem = str(exc)
     if problem is not None:
@@ -187,8 +193,10 @@ async def manifest_download(
     side: str,
     fmt: str,
     _p: Annotated[Principal, Depends(PLAN_READ)],
+    lang: str = "",
 ) -> Response:
-    """The tranche's manifest for the people ``side`` hands over, as CSV or PDF."""
+    """The tranche's manifest for the people ``side`` hands over, as CSV or PDF (in
+    ``lang``, en, uk or ru; the reader's language by default)."""
     if side not in ("UA", "RU") or fmt not in ("csv", "pdf"):
         raise NotFound("no such manifest")
     try:
@@ -203,5 +211,11 @@ async def manifest_download(
         return Response(
             manifest_csv(rows), media_type="text/csv; charset=utf-8", headers=disposition
         )
-    pdf = await run_in_threadpool(manifest_pdf, rows, header)
+    engine = web(request).engine
+    reserve = await run_in_threadpool(manifest_reserve, engine, tranche_id, Side(side))
+    language = lang if lang in LANGUAGES else language_of(request)
+    gettext = pick(web(request).translations, language)
+    pdf = await run_in_threadpool(
+        lambda: manifest_pdf(rows, header, gettext=gettext, reserve=reserve)
+    )
     return Response(pdf, media_type="application/pdf", headers=disposition)

@@ -1,96 +1,95 @@
 """The handover console at the crossing: a code, a few keystrokes per person.
 
-Enter or scan the check-in code, confirm identity, record the private interview's outcome,
-release, confirm receipt; or record an exception and accept the proposed rebalancing.
+Enter or scan the check-in code (or the manifest's QR payload), confirm identity, record
+the private interview's outcome, release; the receiving party confirms receipt; or record
+an exception and accept or decline the proposed rebalancing. Every route parses, makes one
+call to ``services.crossing`` in one worker-thread hop, and renders the typed card.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.exc import NoResultFound
 from starlette.concurrency import run_in_threadpool
 
+from homeward.adapters.checkin_secret import load_or_create
 from homeward.domain.handover import HandoverException, InvalidTransition
-from homeward.domain.values import Side
-from homeward.services.access import (
-    AccessDenied,
-    Action,
-    Decision,
-    Principal,
-    Resource,
-    ResourceKind,
-    Role,
-)
-from homeward.services.console import handover_card, involved_party, next_codes
-from homeward.services.disclosure import card_seen_by
-from homeward.services.handover import Step, advance, find_by_code
-from homeward.services.lists import person_seen_by
-from homeward.services.rebalance import (
-    CannotRebalance,
-    Proposal,
-    Remedy,
-    accept_proposal,
-    record_exception,
-)
-from homeward.web.context import gettext_for, guard, render, web
-from homeward.web.errors import BadInput, NotFound
+from homeward.domain.tranche import CannotRebalance
+from homeward.services import crossing
+from homeward.services.access import Action, Principal, ResourceKind
+from homeward.services.console import next_codes
+from homeward.services.handover import Step
+from homeward.web.context import gettext_for, render, web
+from homeward.web.crossing_view import QueueIn, card_context, describe, replay
+from homeward.web.errors import BadInput
 from homeward.web.security import Require
 
 router = APIRouter(include_in_schema=False)
 READ = Require(ResourceKind.HANDOVER, Action.READ)
-WRITE = Require(ResourceKind.HANDOVER, Action.WRITE)
-NEXT_STEP = {
-    "planned": Step.CHECK_IN,
-    "checked_in": Step.CONFIRM_IDENTITY,
-    "identity_confirmed": Step.CONFIRM_FREE_WILL,
-    "free_will_confirmed": Step.RELEASE,
-    "released": Step.RECEIVE,
-}
+PUBLIC = Require(ResourceKind.PUBLIC)
+# Steps are checked per object in the service: receipt is the receiving party's officer's,
+# every other step the field verifier's.
+STEP = Require(ResourceKind.HANDOVER, Action.READ, checks_object=True)
+WRITE = Require(ResourceKind.HANDOVER, Action.WRITE, checks_object=True)
+DECIDE = Require(ResourceKind.PROPOSAL, Action.WRITE, checks_object=True)
+EXCEPTIONS = [e for e in HandoverException if e is not HandoverException.ALREADY_RELEASED]
 
 
-async def _card(request: Request, principal: Principal, handover_id: int) -> dict[str, Any]:
-    try:
-        card = await run_in_threadpool(handover_card, web(request).engine, handover_id)
-    except NoResultFound:
-        raise NotFound("no such handover") from None
-    # Both sides take part in every handover (one releases, one receives), so either
-    # party may look at the card; only the receiving side may confirm receipt.
-    await guard(
-        request,
-        principal,
-        Action.READ,
-        Resource(ResourceKind.HANDOVER, involved_party(principal, card), str(handover_id)),
+def desk(request: Request) -> crossing.Desk:
+    context = web(request)
+    return crossing.Desk(
+        context.engine,
+        context.events,
+        context.access_log,
+        load_or_create(context.settings.keys_dir),
     )
-    if principal.role not in (Role.MEDIATOR_VERIFIER, Role.MEDIATOR_COORDINATOR):
-        card["interview"] = None  # the interview's outcome is the mediator's alone
-    card = card_seen_by(card, principal.party)  # a party reads "did not travel", no reason
-    card["person"] = await run_in_threadpool(  # others read the row as the holder submitted it
-        person_seen_by,
-        web(request).engine,
-        card["person"],
-        Side(card["from_party"]),
-        principal.party,
-    )
-    card["next_step"] = NEXT_STEP.get(card["state"])
-    return card
 
 
-def _render_card(request: Request, card: dict[str, Any], **extra: Any) -> Response:
-    status = extra.pop("status", 200)
+def _render_card(
+    request: Request, card: crossing.Card | None, status: int = 200, **extra: Any
+) -> Response:
+    _ = gettext_for(request)
+    values = {**card_context(card, _), "exceptions": EXCEPTIONS, **extra}
+    if card is not None and card.problem and "error" not in values:
+        values["error"] = _("No remedy is left: %(why)s", why=card.problem)
     if not request.headers.get("hx-request"):
         # A form posted without htmx (script off, or clicked before htmx bound it):
         # back to the console with the card, so the desk never lands on a bare fragment.
-        template, extra = "handover.html", {**extra, "waiting": [], "card_inline": True}
-    else:
-        template = "_handover_card.html"
-    return render(
-        request,
-        template,
-        {"card": card, "exceptions": list(HandoverException), **extra},
-        status=status,
+        return render(
+            request,
+            "handover.html",
+            {**values, "waiting": [], "card_inline": True},
+            status=status,
+        )
+    return render(request, "_handover_card.html", values, status=status)
+
+
+def _act(
+    principal: Principal, work: Callable[[], crossing.Card], handover_id: int, d: crossing.Desk
+) -> tuple[crossing.Card, str | None]:
+    """Run one use case; on a conflict, the card as it is now and why (same thread hop)."""
+    try:
+        return work(), None
+    except (InvalidTransition, CannotRebalance) as exc:
+        return crossing.card(d, principal, handover_id), str(exc)
+
+
+SERVICE_WORKER = Path(__file__).parent / "static" / "sw.js"
+
+
+@router.get("/sw.js")
+async def service_worker(_p: Annotated[Principal | None, Depends(PUBLIC)]) -> Response:
+    """The console's service worker, served from the root so that it may control
+    /handover (a worker's scope is its own folder)."""
+    body = await run_in_threadpool(SERVICE_WORKER.read_bytes)
+    return Response(
+        body, media_type="application/javascript", headers={"Cache-Control": "no-cache"}
     )
 
 
@@ -104,66 +103,47 @@ async def console(request: Request, _p: Annotated[Principal, Depends(READ)]) -> 
 async def lookup(
     request: Request, principal: Annotated[Principal, Depends(READ)], code: str = ""
 ) -> Response:
-    _ = gettext_for(request)
+    d = desk(request)
     try:
-        handover_id = await run_in_threadpool(find_by_code, web(request).engine, code[:32])
-    except KeyError:
+        card = await run_in_threadpool(crossing.lookup, d, principal, code[:64])
+    except NoResultFound:
         return render(
             request,
             "_handover_card.html",
             {
                 "card": None,
                 "code": code,
-                "error": _("No one has the check-in code %(code)s.", code=code[:32]),
+                "error": gettext_for(request)(
+                    "No one has the check-in code %(code)s.", code=code[:64]
+                ),
             },
             status=404,
         )
-    return _render_card(request, await _card(request, principal, handover_id))
+    return _render_card(request, card)
 
 
 @router.post("/handover/{handover_id}/step")
 async def step(
     request: Request,
     handover_id: int,
-    principal: Annotated[Principal, Depends(WRITE)],
+    principal: Annotated[Principal, Depends(STEP)],
     step: Annotated[str, Form()] = "",
     note: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
-    card = await _card(request, principal, handover_id)
+    d = desk(request)
     try:
         chosen = Step(step)
     except ValueError:
-        return _render_card(request, card, error=f"unknown step {step!r}", status=422)
-    if principal.role is not Role.MEDIATOR_VERIFIER and chosen is not Step.RECEIVE:
-        raise AccessDenied(Decision(False, "only the field verifier runs this step"))
-    receiving = Side(card["from_party"]).other
-    await guard(
-        request,
+        card = await run_in_threadpool(crossing.card, d, principal, handover_id)
+        return _render_card(request, card, status=422, error=f"unknown step {step!r}")
+    card, error = await run_in_threadpool(
+        _act,
         principal,
-        Action.WRITE,
-        Resource(ResourceKind.HANDOVER, receiving, str(handover_id)),
+        lambda: crossing.take_step(d, principal, handover_id, chosen, note.strip() or None),
+        handover_id,
+        d,
     )
-    if note.strip():
-        await guard(
-            request,
-            principal,
-            Action.WRITE,
-            Resource(ResourceKind.INTERVIEW, None, str(handover_id)),
-        )
-    try:
-        await run_in_threadpool(
-            lambda: advance(
-                handover_id,
-                chosen,
-                web(request).engine,
-                web(request).events,
-                actor=principal.username,
-                interview_note=note.strip() or None if chosen is Step.CONFIRM_FREE_WILL else None,
-            )
-        )
-    except InvalidTransition as exc:
-        return _render_card(request, card, error=str(exc), status=409)
-    return _render_card(request, await _card(request, principal, handover_id))
+    return _render_card(request, card, status=409 if error else 200, error=error)
 
 
 @router.post("/handover/{handover_id}/exception")
@@ -174,73 +154,65 @@ async def exception(
     kind: Annotated[str, Form()] = "",
     note: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
-    card = await _card(request, principal, handover_id)
-    if principal.role is not Role.MEDIATOR_VERIFIER:
-        raise AccessDenied(Decision(False, "only the field verifier records exceptions"))
+    d = desk(request)
     try:
         chosen = HandoverException(kind)
     except ValueError:
+        card = await run_in_threadpool(crossing.card, d, principal, handover_id)
         return _render_card(
-            request, card, error=gettext_for(request)("Choose the exception."), status=422
+            request, card, status=422, error=gettext_for(request)("Choose the exception.")
         )
-    if note.strip():
-        await guard(
-            request,
-            principal,
-            Action.WRITE,
-            Resource(ResourceKind.INTERVIEW, None, str(handover_id)),
-        )
+    card, error = await run_in_threadpool(
+        _act,
+        principal,
+        lambda: crossing.record_exception(d, principal, handover_id, chosen, note.strip() or None),
+        handover_id,
+        d,
+    )
+    return _render_card(request, card, status=409 if error else 200, error=error)
+
+
+@router.post("/handover/queue")
+async def replay_queue(
+    request: Request, principal: Annotated[Principal, Depends(STEP)]
+) -> Response:
+    """The console's outage queue (JSON, with the session's CSRF token in its header):
+    the same use case as ``POST /api/v1/handovers/queue``."""
     try:
-        proposal = await run_in_threadpool(
-            lambda: record_exception(
-                handover_id,
-                chosen,
-                web(request).engine,
-                web(request).events,
-                actor=principal.username,
-                interview_note=note.strip() or None,
-            )
+        body = QueueIn.model_validate(await request.json())
+    except (ValueError, ValidationError) as exc:
+        raise BadInput("steps", str(exc)[:500]) from None
+    outcomes = await run_in_threadpool(replay, desk(request), principal, body)
+    return JSONResponse([o.model_dump() for o in outcomes])
+
+
+@router.post("/handover/proposals/{proposal_id}")
+async def decide(
+    request: Request,
+    proposal_id: int,
+    principal: Annotated[Principal, Depends(DECIDE)],
+    decision: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """Accept or decline a pending proposal, from the card or from the plan page."""
+    _ = gettext_for(request)
+    if decision not in ("accept", "decline"):
+        return render(
+            request, "error.html", {"message": _("Accept or decline the proposal.")}, status=422
+        )
+    d = desk(request)
+    try:
+        decided = await run_in_threadpool(
+            crossing.decide_proposal, d, principal, proposal_id, decision == "accept"
         )
     except InvalidTransition as exc:
-        return _render_card(request, card, error=str(exc), status=409)
-    except CannotRebalance as exc:
-        card = await _card(request, principal, handover_id)
-        return _render_card(request, card, error=str(exc))
-    sealed = web(request).signer.seal(
-        "proposal",
-        {
-            "failed": proposal.failed_handover,
-            "remedy": proposal.remedy.value,
-            "substitute": proposal.substitute_person,
-            "hold_back": proposal.hold_back_handover,
-        },
-    )
-    card = await _card(request, principal, handover_id)
-    return _render_card(request, card, proposal=proposal, sealed=sealed)
-
-
-@router.post("/handover/proposal")
-async def accept(
-    request: Request,
-    principal: Annotated[Principal, Depends(WRITE)],
-    sealed: Annotated[str, Form()] = "",
-) -> Response:
-    data = web(request).signer.unseal("proposal", sealed)
-    if data is None:
-        raise BadInput("sealed", "the proposal is stale or was altered")
-    if principal.role is not Role.MEDIATOR_VERIFIER:
-        raise AccessDenied(Decision(False, "only the field verifier accepts a rebalancing"))
-    proposal = Proposal(
-        int(data["failed"]), Remedy(data["remedy"]), data["substitute"], data["hold_back"]
-    )
-    new_id = await run_in_threadpool(
-        lambda: accept_proposal(
-            proposal, web(request).engine, web(request).events, actor=principal.username
-        )
-    )
-    card = await _card(request, principal, new_id)
-    return _render_card(
-        request,
-        card,
-        notice=gettext_for(request)("Rebalanced: %(what)s.", what=proposal.describe()),
-    )
+        return render(request, "error.html", {"message": str(exc)}, status=409)
+    if back == "plan" and not request.headers.get("hx-request"):
+        return RedirectResponse("/plan", status_code=303)
+    what = describe(decided.proposal, _)
+    if decided.proposal.state == "accepted":
+        notice = _("Rebalanced: %(what)s", what=what)
+    else:
+        notice = _("Declined: %(what)s", what=what)
+    error = _("No remedy is left: %(why)s", why=decided.problem) if decided.problem else None
+    return _render_card(request, decided.card, notice=notice, error=error)

@@ -88,3 +88,25 @@ def test_party_roles_belong_to_a_party_and_mediator_roles_to_med() -> None:
         check_role_party(Role.PARTY_VIEWER, Side.MEDIATOR)
     with pytest.raises(ValueError, match="belongs to the mediator"):
         check_role_party(Role.MEDIATOR_VERIFIER, Side.UA)
+
+
+def test_only_the_receiving_partys_officer_confirms_its_receipt() -> None:
+    to_ua = Resource(ResourceKind.RECEIPT, Side.UA, "12")
+    assert decide(UA_OFFICER, Action.WRITE, to_ua).allowed
+    for refused in (UA_VIEWER, COORD, VERIFIER, ADMIN):
+        assert not decide(refused, Action.WRITE, to_ua).allowed, refused.role
+    ru_officer = Principal(6, "ru.officer", Side.RU, Role.PARTY_OFFICER)
+    other = decide(ru_officer, Action.WRITE, to_ua)
+    assert (other.allowed, other.status) == (False, 404)
+    # and the crossing's other steps are the field verifier's, never a party's
+    steps = Resource(ResourceKind.HANDOVER, Side.UA, "12")
+    assert decide(VERIFIER, Action.WRITE, steps).allowed
+    assert not decide(UA_OFFICER, Action.WRITE, steps).allowed
+
+
+def test_rebalancing_proposals_are_the_mediators_alone() -> None:
+    proposal = Resource(ResourceKind.PROPOSAL, None, "3")
+    for mediator in (COORD, VERIFIER):
+        assert decide(mediator, Action.WRITE, proposal).allowed
+    for outsider in (UA_OFFICER, UA_VIEWER, ADMIN):
+        assert not decide(outsider, Action.READ, proposal).allowed
