@@ -164,7 +164,7 @@ def baseline_train(reg: Any, req: Any) -> dict[str, Any]:
         log_level=None,
     )  # fmt: skip
     linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
-    with se._floored_em():
+    with se.floored_em():
         for rule in (block_on("surname", "given"), block_on("given", "dob"),
                      block_on("surname", "dob")):  # fmt: skip
             linker.training.estimate_parameters_using_expectation_maximisation(

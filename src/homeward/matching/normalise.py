@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import iuliia  # type: ignore[import-untyped,unused-ignore]
@@ -124,10 +124,12 @@ class MatchFeatures:
     given_key: str | None
     given_fold: str | None
     given_phon: str | None
+    given_canon: str | None
     surname_key: str | None
     surname_fold: str | None
     surname_phon: str | None
     patronymic_key: str | None
+    patronymic_fold: str | None
     dob: str | None
     dob_y: int | None
     dob_m: int | None
@@ -136,9 +138,19 @@ class MatchFeatures:
     unit: str | None
     document_number: str | None
     flags: str
+    sex: str | None = None
 
 
 _CODE_LOOKALIKES = str.maketrans("АВЕКМНОРСТХУІ", "ABEKMHOPCTXYI")
+# After the look-alikes, the other Cyrillic capitals by KMU 2010, so that every code is
+# ASCII: both engines then count edit distance over the same characters.
+_CODE_REST = str.maketrans({
+    "Б": "B", "Г": "H", "Ґ": "G", "Д": "D", "Є": "IE", "Ж": "ZH", "З": "Z", "И": "Y",
+    "Ї": "I", "Й": "I", "Л": "L", "П": "P", "Ф": "F", "Ц": "TS", "Ч": "CH", "Ш": "SH",
+    "Щ": "SHCH", "Ь": "", "Ю": "IU", "Я": "IA", "Ё": "E", "Ы": "Y", "Э": "E", "Ъ": "",
+})  # fmt: skip
+# A unit's number, however it is introduced: "в/ч А1234", "v/ch A1234", "military unit 3057".
+_UNIT_NUMBER = re.compile(r"([A-Z]{0,2})-?(\d{3,})")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -146,8 +158,22 @@ def _code(text: str | None) -> str | None:
     """A service or document number: capitals and digits, Cyrillic look-alikes read as Latin."""
     if not text:
         return None
-    value = _CODE.sub("", text.upper()).translate(_CODE_LOOKALIKES)
+    value = _CODE.sub("", text.upper()).translate(_CODE_LOOKALIKES).translate(_CODE_REST)
     return value or None
+
+
+@lru_cache(maxsize=1 << 16)
+def _unit(text: str | None) -> str | None:
+    """A military unit by its number (А1234), the words before it in any language dropped."""
+    if not text:
+        return None
+    spaced = re.sub(r"[^0-9A-ZА-ЯЁІЇЄҐ]+", " ", text.upper())
+    latin = spaced.translate(_CODE_LOOKALIKES).translate(_CODE_REST)
+    found = _UNIT_NUMBER.findall(latin)
+    if found:
+        letters, digits = found[-1]
+        return letters[-1:] + digits
+    return _code(text)
 
 
 def _nonempty(text: str) -> str | None:
@@ -188,36 +214,67 @@ def _given_info(
 
 
 @lru_cache(maxsize=1 << 18)
-def _patronymic_info(text: str) -> tuple[str | None, str | None]:
-    return _script_flag(text), _nonempty(patronymic_key(text))
+def _patronymic_info(text: str) -> tuple[str | None, str | None, str | None]:
+    return _script_flag(text), _nonempty(patronymic_key(text)), _nonempty(fold(text))
+
+
+def _name_features(
+    surname: str, given_name: str, sex: str | None
+) -> tuple[set[str], dict[str, str | None]]:
+    s_flag, s_fold, s_key, s_phon = _surname_info(surname)
+    g_flags, g_key, g_fold, g_phon = _given_info(given_name, sex)
+    names = {
+        "given_key": g_key, "given_fold": g_fold, "given_phon": g_phon,
+        "given_canon": _nonempty(fold(g_key or "")),
+        "surname_key": s_key, "surname_fold": s_fold, "surname_phon": s_phon,
+    }  # fmt: skip
+    return {f for f in (s_flag, *g_flags) if f}, names
+
+
+from homeward.matching.decide import SWAPPED  # noqa: E402 - beside its only use
+
+
+def could_be_swapped(features: MatchFeatures) -> bool:
+    """True when the surname column reads as a given name or the given-name column does not."""
+    return in_given_tables(features.surname) or not in_given_tables(features.given_name)
+
+
+def swap_names(features: MatchFeatures, unique_id: str) -> MatchFeatures:
+    """The same request read with its surname and given-name columns the other way round."""
+    flags, names = _name_features(features.given_name, features.surname, features.sex)
+    kept = set(features.flags.split(",")) - {"", "given_name_not_in_tables"}
+    return replace(
+        features,
+        unique_id=unique_id,
+        given_name=features.surname,
+        surname=features.given_name,
+        flags=",".join(sorted(kept | flags | {SWAPPED})),
+        **names,
+    )
 
 
 def match_features(record: PersonRecord) -> MatchFeatures:
     """Everything the engine needs from one record; names in uncovered scripts are flagged."""
     sex = record.sex.value if record.sex is not None else None
-    s_flag, s_fold, s_key, s_phon = _surname_info(record.surname)
-    g_flags, g_key, g_fold, g_phon = _given_info(record.given_name, sex)
-    p_flag, p_key = _patronymic_info(record.patronymic or "")
-    flags = {f for f in (s_flag, p_flag, *g_flags) if f}
+    name_flags, names = _name_features(record.surname, record.given_name, sex)
+    p_flag, p_key, p_fold = _patronymic_info(record.patronymic or "")
+    flags = name_flags | ({p_flag} if p_flag else set())
     dob = record.date_of_birth
     return MatchFeatures(
         unique_id=record.record_id,
         given_name=record.given_name,
         surname=record.surname,
         patronymic=record.patronymic,
-        given_key=g_key,
-        given_fold=g_fold,
-        given_phon=g_phon,
-        surname_key=s_key,
-        surname_fold=s_fold,
-        surname_phon=s_phon,
         patronymic_key=p_key,
+        patronymic_fold=p_fold,
+        **names,
         dob=str(dob) if dob is not None and dob.is_full else None,
         dob_y=dob.year if dob is not None else None,
         dob_m=dob.month if dob is not None else None,
         dob_d=dob.day if dob is not None else None,
         service_number=_code(record.service_number),
-        unit=_code(record.unit),
+        unit=_unit(record.unit),
         document_number=_code(record.document_number),
         flags=",".join(sorted(flags)),
+        sex=sex,
     )
