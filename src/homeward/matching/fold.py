@@ -103,9 +103,10 @@ def fix_lookalikes(text: str) -> str:
     table = lookalikes()
     words = []
     for word in text.split(" "):
-        cyrillic = sum(_is_cyrillic(c) for c in word)
-        # A Latin word with a stray Cyrillic letter (Kopыlov) stays Latin.
-        if cyrillic and cyrillic >= sum(_is_latin(c) for c in word):
+        # A Latin word with a stray Cyrillic letter (Kopыlov: l and v have no Cyrillic twin)
+        # stays Latin; a Cyrillic word whose Latin letters all have twins is fixed.
+        latin = [c for c in word if _is_latin(c)]
+        if any(_is_cyrillic(c) for c in word) and all(c in table for c in latin):
             word = "".join(table.get(c, c) for c in word)
         words.append(word)
     return " ".join(words)

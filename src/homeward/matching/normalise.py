@@ -153,12 +153,15 @@ _CODE_REST = str.maketrans({
 _UNIT_NUMBER = re.compile(r"([A-Z]{0,2})-?(\d{3,})")
 
 
-@lru_cache(maxsize=1 << 16)
+_CODE_ASCII = {**_CODE_LOOKALIKES, **_CODE_REST}
+
+
 def _code(text: str | None) -> str | None:
-    """A service or document number: capitals and digits, Cyrillic look-alikes read as Latin."""
+    """A service or document number: capitals and digits, Cyrillic look-alikes read as Latin,
+    the other Cyrillic letters transliterated (every code is ASCII)."""
     if not text:
         return None
-    value = _CODE.sub("", text.upper()).translate(_CODE_LOOKALIKES).translate(_CODE_REST)
+    value = _CODE.sub("", text.upper()).translate(_CODE_ASCII)
     return value or None
 
 
@@ -218,17 +221,29 @@ def _patronymic_info(text: str) -> tuple[str | None, str | None, str | None]:
     return _script_flag(text), _nonempty(patronymic_key(text)), _nonempty(fold(text))
 
 
+_NAME_FIELDS = ("given_key", "given_fold", "given_phon", "given_canon", "surname_key",
+                "surname_fold", "surname_phon")  # fmt: skip
+
+
+@lru_cache(maxsize=1 << 20)
+def _names(surname: str, given_name: str, sex: str | None, patronymic: str) -> tuple[
+    str, tuple[str | None, ...], tuple[str | None, str | None]
+]:  # fmt: skip
+    """(flags, the seven name fields, patronymic key and fold), cached per spelling: a
+    registry of a million repeats a few hundred thousand name spellings."""
+    s_flag, s_fold, s_key, s_phon = _surname_info(surname)
+    g_flags, g_key, g_fold, g_phon = _given_info(given_name, sex)
+    p_flag, p_key, p_fold = _patronymic_info(patronymic)
+    flags = ",".join(sorted({f for f in (s_flag, p_flag, *g_flags) if f}))
+    canon = _nonempty(fold(g_key or ""))
+    return flags, (g_key, g_fold, g_phon, canon, s_key, s_fold, s_phon), (p_key, p_fold)
+
+
 def _name_features(
     surname: str, given_name: str, sex: str | None
 ) -> tuple[set[str], dict[str, str | None]]:
-    s_flag, s_fold, s_key, s_phon = _surname_info(surname)
-    g_flags, g_key, g_fold, g_phon = _given_info(given_name, sex)
-    names = {
-        "given_key": g_key, "given_fold": g_fold, "given_phon": g_phon,
-        "given_canon": _nonempty(fold(g_key or "")),
-        "surname_key": s_key, "surname_fold": s_fold, "surname_phon": s_phon,
-    }  # fmt: skip
-    return {f for f in (s_flag, *g_flags) if f}, names
+    flags, values, _ = _names(surname, given_name, sex, "")
+    return set(flags.split(",")) - {""}, dict(zip(_NAME_FIELDS, values, strict=True))
 
 
 from homeward.matching.decide import SWAPPED  # noqa: E402 - beside its only use
@@ -256,25 +271,26 @@ def swap_names(features: MatchFeatures, unique_id: str) -> MatchFeatures:
 def match_features(record: PersonRecord) -> MatchFeatures:
     """Everything the engine needs from one record; names in uncovered scripts are flagged."""
     sex = record.sex.value if record.sex is not None else None
-    name_flags, names = _name_features(record.surname, record.given_name, sex)
-    p_flag, p_key, p_fold = _patronymic_info(record.patronymic or "")
-    flags = name_flags | ({p_flag} if p_flag else set())
+    flags, names, (p_key, p_fold) = _names(
+        record.surname, record.given_name, sex, record.patronymic or ""
+    )
     dob = record.date_of_birth
+    full = dob is not None and dob.day is not None
     return MatchFeatures(
-        unique_id=record.record_id,
-        given_name=record.given_name,
-        surname=record.surname,
-        patronymic=record.patronymic,
-        patronymic_key=p_key,
-        patronymic_fold=p_fold,
-        **names,
-        dob=str(dob) if dob is not None and dob.is_full else None,
-        dob_y=dob.year if dob is not None else None,
-        dob_m=dob.month if dob is not None else None,
-        dob_d=dob.day if dob is not None else None,
-        service_number=_code(record.service_number),
-        unit=_unit(record.unit),
-        document_number=_code(record.document_number),
-        flags=",".join(sorted(flags)),
-        sex=sex,
+        record.record_id,
+        record.given_name,
+        record.surname,
+        record.patronymic,
+        *names,
+        p_key,
+        p_fold,
+        f"{dob.year:04d}-{dob.month:02d}-{dob.day:02d}" if full and dob else None,
+        dob.year if dob is not None else None,
+        dob.month if dob is not None else None,
+        dob.day if dob is not None else None,
+        _code(record.service_number),
+        _unit(record.unit),
+        _code(record.document_number),
+        flags,
+        sex,
     )
