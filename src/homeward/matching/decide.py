@@ -37,7 +37,10 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 SWAPPED = "names_swapped"
 VETO_FIELDS = ("surname", "given_name", "date_of_birth")
-IDENTIFIERS = ("service_number", "document_number")  # agreeing, they lift the veto  # a field weight: the candidate read the request's names swapped
+IDENTIFIERS = (
+    "service_number",
+    "document_number",
+)  # agreeing, they lift the veto  # a field weight: the candidate read the request's names swapped
 
 
 @dataclass(frozen=True, slots=True)

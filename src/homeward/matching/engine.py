@@ -14,13 +14,13 @@ from typing import Any
 from homeward.domain.person import PersonRecord
 from homeward.matching.decide import (
     DEFAULT_THRESHOLDS,
+    SWAPPED,
     Candidate,
     MatchResult,
     Thresholds,
     decide,
 )
 from homeward.matching.normalise import (
-    SWAPPED,
     MatchFeatures,
     could_be_swapped,
     match_features,
@@ -61,9 +61,7 @@ SWAP_PENALTY = math.log2(P_SWAP)
 
 def with_swapped_readings(requests: Sequence[MatchFeatures]) -> list[MatchFeatures]:
     """The requests, plus a second reading (names swapped) of those that could be swapped."""
-    extra = [
-        swap_names(r, r.unique_id + SWAP_SUFFIX) for r in requests if could_be_swapped(r)
-    ]
+    extra = [swap_names(r, r.unique_id + SWAP_SUFFIX) for r in requests if could_be_swapped(r)]
     return [*requests, *extra]
 
 

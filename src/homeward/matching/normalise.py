@@ -153,7 +153,7 @@ _CODE_REST = str.maketrans({
 _UNIT_NUMBER = re.compile(r"([A-Z]{0,2})-?(\d{3,})")
 
 
-_CODE_ASCII = {**_CODE_LOOKALIKES, **_CODE_REST}
+_CODE_ASCII: dict[int, str | int | None] = {**_CODE_LOOKALIKES, **_CODE_REST}
 
 
 def _code(text: str | None) -> str | None:
@@ -161,7 +161,7 @@ def _code(text: str | None) -> str | None:
     the other Cyrillic letters transliterated (every code is ASCII)."""
     if not text:
         return None
-    value = _CODE.sub("", text.upper()).translate(_CODE_ASCII)
+    value = str(_CODE.sub("", text.upper()).translate(_CODE_ASCII))
     return value or None
 
 
@@ -175,7 +175,7 @@ def _unit(text: str | None) -> str | None:
     found = _UNIT_NUMBER.findall(latin)
     if found:
         letters, digits = found[-1]
-        return letters[-1:] + digits
+        return f"{letters[-1:]}{digits}"
     return _code(text)
 
 
@@ -221,14 +221,14 @@ def _patronymic_info(text: str) -> tuple[str | None, str | None, str | None]:
     return _script_flag(text), _nonempty(patronymic_key(text)), _nonempty(fold(text))
 
 
-_NAME_FIELDS = ("given_key", "given_fold", "given_phon", "given_canon", "surname_key",
-                "surname_fold", "surname_phon")  # fmt: skip
+_Opt = str | None
+_NameValues = tuple[_Opt, _Opt, _Opt, _Opt, _Opt, _Opt, _Opt]
 
 
 @lru_cache(maxsize=1 << 20)
-def _names(surname: str, given_name: str, sex: str | None, patronymic: str) -> tuple[
-    str, tuple[str | None, ...], tuple[str | None, str | None]
-]:  # fmt: skip
+def _names(
+    surname: str, given_name: str, sex: str | None, patronymic: str
+) -> tuple[str, _NameValues, tuple[_Opt, _Opt]]:
     """(flags, the seven name fields, patronymic key and fold), cached per spelling: a
     registry of a million repeats a few hundred thousand name spellings."""
     s_flag, s_fold, s_key, s_phon = _surname_info(surname)
@@ -237,13 +237,6 @@ def _names(surname: str, given_name: str, sex: str | None, patronymic: str) -> t
     flags = ",".join(sorted({f for f in (s_flag, p_flag, *g_flags) if f}))
     canon = _nonempty(fold(g_key or ""))
     return flags, (g_key, g_fold, g_phon, canon, s_key, s_fold, s_phon), (p_key, p_fold)
-
-
-def _name_features(
-    surname: str, given_name: str, sex: str | None
-) -> tuple[set[str], dict[str, str | None]]:
-    flags, values, _ = _names(surname, given_name, sex, "")
-    return set(flags.split(",")) - {""}, dict(zip(_NAME_FIELDS, values, strict=True))
 
 
 from homeward.matching.decide import SWAPPED  # noqa: E402 - beside its only use
@@ -256,22 +249,30 @@ def could_be_swapped(features: MatchFeatures) -> bool:
 
 def swap_names(features: MatchFeatures, unique_id: str) -> MatchFeatures:
     """The same request read with its surname and given-name columns the other way round."""
-    flags, names = _name_features(features.given_name, features.surname, features.sex)
+    found, (g_key, g_fold, g_phon, canon, s_key, s_fold, s_phon), _ = _names(
+        features.given_name, features.surname, features.sex, ""
+    )
     kept = set(features.flags.split(",")) - {"", "given_name_not_in_tables"}
     return replace(
         features,
         unique_id=unique_id,
         given_name=features.surname,
         surname=features.given_name,
-        flags=",".join(sorted(kept | flags | {SWAPPED})),
-        **names,
+        flags=",".join(sorted((kept | set(found.split(",")) | {SWAPPED}) - {""})),
+        given_key=g_key,
+        given_fold=g_fold,
+        given_phon=g_phon,
+        given_canon=canon,
+        surname_key=s_key,
+        surname_fold=s_fold,
+        surname_phon=s_phon,
     )
 
 
 def match_features(record: PersonRecord) -> MatchFeatures:
     """Everything the engine needs from one record; names in uncovered scripts are flagged."""
     sex = record.sex.value if record.sex is not None else None
-    flags, names, (p_key, p_fold) = _names(
+    flags, (g_key, g_fold, g_phon, canon, s_key, s_fold, s_phon), (p_key, p_fold) = _names(
         record.surname, record.given_name, sex, record.patronymic or ""
     )
     dob = record.date_of_birth
@@ -281,7 +282,13 @@ def match_features(record: PersonRecord) -> MatchFeatures:
         record.given_name,
         record.surname,
         record.patronymic,
-        *names,
+        g_key,
+        g_fold,
+        g_phon,
+        canon,
+        s_key,
+        s_fold,
+        s_phon,
         p_key,
         p_fold,
         f"{dob.year:04d}-{dob.month:02d}-{dob.day:02d}" if full and dob else None,

@@ -282,10 +282,13 @@ def train_supervised(
     reg_ids = registry.column("unique_id").to_pylist()
     req_ids = requests.column("unique_id").to_pylist()
     by_truth = dict(truth)
-    labelled = dict(model, retain_intermediate_calculation_columns=True, retain_matching_columns=True,
-                    blocking_rules_to_generate_predictions=[
-        block_on(LABEL).get_blocking_rule(model["sql_dialect"]).as_dict()  # type: ignore[no-untyped-call]
-    ])  # fmt: skip
+    rule = block_on(LABEL).get_blocking_rule(model["sql_dialect"]).as_dict()  # type: ignore[no-untyped-call]
+    labelled = dict(
+        model,
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=True,
+        blocking_rules_to_generate_predictions=[rule],
+    )
     pairs = _linker(
         api or duckdb_api(),
         _labelled(registry, reg_ids),

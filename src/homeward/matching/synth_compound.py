@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import iuliia  # type: ignore[import-untyped,unused-ignore]
 import translitua as tu
@@ -25,7 +25,7 @@ from homeward.domain.person import PersonRecord
 from homeward.domain.values import PartialDate
 from homeward.matching import synth
 from homeward.matching.synth import Person, SynthData, _by_table
-from homeward.matching.tables import diminutives, given_names
+from homeward.matching.tables import GivenName, diminutives, given_names
 
 TUNING_SEEDS: tuple[int, ...] = (101, 102, 103)
 
@@ -69,16 +69,44 @@ def _iu(scheme: object) -> Callable[[str], str]:
 
 UK_SCHEMES: dict[str, Callable[[str], str]] = {
     name: _tu(getattr(tu, f"Ukrainian{name}"))
-    for name in ("KMU", "BGN", "BGN2019", "British", "ALALC", "GOST1971", "GOST1986", "German",
-                 "French", "ISO9", "National1996", "Passport2004Alt", "Passport2007", "Simple",
-                 "UNGEGN", "WWS", "DSTU9112A", "DSTU9112B")  # fmt: skip
+    for name in (
+        "KMU",
+        "BGN",
+        "BGN2019",
+        "British",
+        "ALALC",
+        "GOST1971",
+        "GOST1986",
+        "German",
+        "French",
+        "ISO9",
+        "National1996",
+        "Passport2004Alt",
+        "Passport2007",
+        "Simple",
+        "UNGEGN",
+        "WWS",
+        "DSTU9112A",
+        "DSTU9112B",
+    )
 }
 UK_SCHEMES["Polish"] = _by_table(synth._POLISH)
 UK_SCHEMES["Czech"] = _by_table(synth._CZECH)
 RU_SCHEMES: dict[str, Callable[[str], str]] = {
     name: _iu(getattr(iuliia, name))
-    for name in ("WIKIPEDIA", "ICAO_DOC_9303", "MVD_782", "MVD_310", "BGN_PCGN", "GOST_779",
-                 "GOST_52535", "SCIENTIFIC", "TELEGRAM", "YANDEX_MAPS", "BS_2979")  # fmt: skip
+    for name in (
+        "WIKIPEDIA",
+        "ICAO_DOC_9303",
+        "MVD_782",
+        "MVD_310",
+        "BGN_PCGN",
+        "GOST_779",
+        "GOST_52535",
+        "SCIENTIFIC",
+        "TELEGRAM",
+        "YANDEX_MAPS",
+        "BS_2979",
+    )
 }
 RU_SCHEMES |= {
     "RussianInternationalPassport": _tu(tu.RussianInternationalPassport),
@@ -143,7 +171,8 @@ def _typo(rng: random.Random, text: str) -> str:
 
 def _wrong_digit(rng: random.Random, dob: PartialDate) -> PartialDate:
     """One digit of YYYYMMDD (not the century) changed, still a real date."""
-    assert dob.month is not None and dob.day is not None
+    assert dob.month is not None
+    assert dob.day is not None
     digits = f"{dob.year:04d}{dob.month:02d}{dob.day:02d}"
     for _ in range(50):
         i = rng.choice((2, 3, 5, 6, 7))
@@ -156,7 +185,8 @@ def _wrong_digit(rng: random.Random, dob: PartialDate) -> PartialDate:
 
 
 def _date(rng: random.Random, dob: PartialDate, kind: str) -> PartialDate | None:
-    assert dob.month is not None and dob.day is not None
+    assert dob.month is not None
+    assert dob.day is not None
     if kind == "dob_digit":
         return _wrong_digit(rng, dob)
     if kind == "dob_day_month":
@@ -180,13 +210,15 @@ def _lookalikes(rng: random.Random, text: str) -> str:
     return "".join(_LOOKALIKE[c] if c in _LOOKALIKE and rng.random() < 0.4 else c for c in text)
 
 
-def _codes(rng: random.Random, person: Person, kinds: list[str]) -> dict[str, str | None]:
+def _codes(
+    rng: random.Random, person: Person, kinds: list[str]
+) -> tuple[str | None, str | None, str | None]:
     """Service number (30%), unit (25%) and document number (10%) when the request gives them."""
     number = person.service_number if rng.random() < 0.3 else None
     unit = person.unit[-5:] if person.unit and rng.random() < 0.25 else None
     document = person.document_number if rng.random() < 0.1 else None
     if not (number or unit):
-        return {"service_number": number, "unit": unit, "document_number": document}
+        return number, unit, document
     if rng.random() < RATES["code_wrong"]:
         kinds.append("code_wrong")
         if number:
@@ -200,7 +232,7 @@ def _codes(rng: random.Random, person: Person, kinds: list[str]) -> dict[str, st
     if unit:
         forms = _UNIT_FORMS_LATIN if latin else _UNIT_FORMS
         unit = rng.choice(forms).format(unit.translate(_CODE_LATIN) if latin else unit)
-    return {"service_number": number, "unit": unit, "document_number": document}
+    return number, unit, document
 
 
 def _request(
@@ -263,18 +295,21 @@ def _request(
     if rng.random() < rates["names_swapped"]:
         names[0], names[1] = names[1], names[0]
         kinds.append("names_swapped")
+    number, unit, document = _codes(rng, person, kinds)
     request = replace(
         record,
         surname=names[0],
         given_name=names[1],
         patronymic=names[2] or None,
         date_of_birth=dob,
-        **_codes(rng, person, kinds),
+        service_number=number,
+        unit=unit,
+        document_number=document,
     )
     return request, kinds
 
 
-def _kin(rng: random.Random, person: Person, names: list[synth.GivenName]) -> Person:
+def _kin(rng: random.Random, person: Person, names: list[GivenName]) -> Person:
     """A namesake (same names, another birth date) or a twin (same all but the given name)."""
     if rng.random() < 0.5:
         other = PartialDate(person.dob.year + rng.choice((-3, -2, 2, 3, 5)), rng.randint(1, 12),
@@ -301,7 +336,9 @@ def generate(
     registry: list[PersonRecord] = []
     partial: set[str] = set()
     for i, person in enumerate(people):
-        record, is_partial = _partial_registry(rng, _write(person, f"REG{i:07d}", rng.random() < 0.5))
+        record, is_partial = _partial_registry(
+            rng, _write(person, f"REG{i:07d}", rng.random() < 0.5)
+        )
         registry.append(record)
         if is_partial:
             partial.add(record.record_id)
