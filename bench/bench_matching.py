@@ -260,6 +260,9 @@ def run_one(system: str, n_requests: int, n_registry: int, generator: str, seed:
     queue.put(
         {
             "system": system,
+            "generator": generator,
+            "seed": seed,
+            "load": os.getloadavg(),
             "n_requests": n_requests,
             "n_registry": len(data.registry),
             "generate_s": generate_s,

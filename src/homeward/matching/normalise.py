@@ -202,17 +202,19 @@ def _surname_info(text: str) -> tuple[str | None, str | None, str | None, str | 
 @lru_cache(maxsize=1 << 18)
 def _given_info(
     text: str, sex: str | None
-) -> tuple[tuple[str, ...], str | None, str | None, str | None]:
-    """(flags, key, folded, phonetic of the fold), cached."""
+) -> tuple[tuple[str, ...], str | None, str | None, str | None, str | None]:
+    """(flags, key, folded, phonetic of the fold, fold of the key), cached."""
     flags = [f for f in (_script_flag(text),) if f]
     if not in_given_tables(text) and detect_script(text) != EMPTY:
         flags.append("given_name_not_in_tables")
     folded = fold(text)
+    key = given_key(text, sex)
     return (
         tuple(flags),
-        _nonempty(given_key(text, sex)),
+        _nonempty(key),
         _nonempty(folded),
         _nonempty(phonetic(folded)),
+        _nonempty(fold(key)),
     )
 
 
@@ -221,22 +223,9 @@ def _patronymic_info(text: str) -> tuple[str | None, str | None, str | None]:
     return _script_flag(text), _nonempty(patronymic_key(text)), _nonempty(fold(text))
 
 
-_Opt = str | None
-_NameValues = tuple[_Opt, _Opt, _Opt, _Opt, _Opt, _Opt, _Opt]
-
-
-@lru_cache(maxsize=1 << 20)
-def _names(
-    surname: str, given_name: str, sex: str | None, patronymic: str
-) -> tuple[str, _NameValues, tuple[_Opt, _Opt]]:
-    """(flags, the seven name fields, patronymic key and fold), cached per spelling: a
-    registry of a million repeats a few hundred thousand name spellings."""
-    s_flag, s_fold, s_key, s_phon = _surname_info(surname)
-    g_flags, g_key, g_fold, g_phon = _given_info(given_name, sex)
-    p_flag, p_key, p_fold = _patronymic_info(patronymic)
-    flags = ",".join(sorted({f for f in (s_flag, p_flag, *g_flags) if f}))
-    canon = _nonempty(fold(g_key or ""))
-    return flags, (g_key, g_fold, g_phon, canon, s_key, s_fold, s_phon), (p_key, p_fold)
+def _flags(*found: str | None) -> str:
+    present = {f for f in found if f}
+    return ",".join(sorted(present)) if present else ""
 
 
 from homeward.matching.decide import SWAPPED  # noqa: E402 - beside its only use
@@ -249,9 +238,9 @@ def could_be_swapped(features: MatchFeatures) -> bool:
 
 def swap_names(features: MatchFeatures, unique_id: str) -> MatchFeatures:
     """The same request read with its surname and given-name columns the other way round."""
-    found, (g_key, g_fold, g_phon, canon, s_key, s_fold, s_phon), _ = _names(
-        features.given_name, features.surname, features.sex, ""
-    )
+    s_flag, s_fold, s_key, s_phon = _surname_info(features.given_name)
+    g_flags, g_key, g_fold, g_phon, canon = _given_info(features.surname, features.sex)
+    found = _flags(s_flag, *g_flags)
     kept = set(features.flags.split(",")) - {"", "given_name_not_in_tables"}
     return replace(
         features,
@@ -272,9 +261,10 @@ def swap_names(features: MatchFeatures, unique_id: str) -> MatchFeatures:
 def match_features(record: PersonRecord) -> MatchFeatures:
     """Everything the engine needs from one record; names in uncovered scripts are flagged."""
     sex = record.sex.value if record.sex is not None else None
-    flags, (g_key, g_fold, g_phon, canon, s_key, s_fold, s_phon), (p_key, p_fold) = _names(
-        record.surname, record.given_name, sex, record.patronymic or ""
-    )
+    s_flag, s_fold, s_key, s_phon = _surname_info(record.surname)
+    g_flags, g_key, g_fold, g_phon, canon = _given_info(record.given_name, sex)
+    p_flag, p_key, p_fold = _patronymic_info(record.patronymic or "")
+    flags = _flags(s_flag, p_flag, *g_flags) if s_flag or p_flag or g_flags else ""
     dob = record.date_of_birth
     full = dob is not None and dob.day is not None
     return MatchFeatures(
