@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,36 @@ def default_model_path() -> Path:
 
 def features(records: Sequence[PersonRecord]) -> list[MatchFeatures]:
     return [match_features(r) for r in records]
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureTable:
+    """A registry's features as the engine's input table, built column by column (each
+    distinct name normalised once); what large registries go through."""
+
+    table: Any
+    size: int
+
+    def __len__(self) -> int:
+        return self.size
+
+
+def registry_table(records: Sequence[PersonRecord]) -> FeatureTable:
+    from homeward.matching import splink_engine as se
+    from homeward.matching.columns import records_table
+
+    return FeatureTable(records_table(records, se.REGISTRY), len(records))
+
+
+Registry = Sequence[MatchFeatures] | FeatureTable
+
+
+def _registry_input(registry: Registry) -> Any:
+    from homeward.matching import splink_engine as se
+
+    if isinstance(registry, FeatureTable):
+        return registry.table
+    return se.features_table(registry, se.REGISTRY)
 
 
 def _api(backend: str) -> Any:
@@ -90,7 +121,7 @@ def collapse_readings(candidates: Sequence[Candidate]) -> list[Candidate]:
 
 
 def score_features(
-    registry: Sequence[MatchFeatures],
+    registry: Registry,
     requests: Sequence[MatchFeatures],
     model: dict[str, Any],
     backend: str = "duckdb",
@@ -107,7 +138,7 @@ def score_features(
     from homeward.matching import splink_engine as se
 
     pairs = se.score(
-        se.features_table(registry, se.REGISTRY),
+        _registry_input(registry),
         se.features_table(with_swapped_readings(requests) if swaps else requests, se.REQUESTS),
         model,
         _api(backend),
@@ -117,7 +148,7 @@ def score_features(
 
 def load_or_train(
     model_path: Path | None,
-    registry: Sequence[MatchFeatures],
+    registry: Registry,
     requests: Sequence[MatchFeatures],
 ) -> dict[str, Any]:
     """The saved model at ``model_path`` (default: the shipped one); trains only if absent."""
@@ -126,15 +157,13 @@ def load_or_train(
     path = model_path or default_model_path()
     if path.exists():
         return se.load_model(path)
-    model = se.train(
-        se.features_table(registry, se.REGISTRY), se.features_table(requests, se.REQUESTS)
-    )
+    model = se.train(_registry_input(registry), se.features_table(requests, se.REQUESTS))
     se.save_model(model, path)
     return model
 
 
 def match_features_lists(
-    registry: Sequence[MatchFeatures],
+    registry: Registry,
     requests: Sequence[MatchFeatures],
     model_path: Path | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
@@ -157,7 +186,7 @@ def match_records(
 ) -> list[MatchResult]:
     """Match each request against the registry: one result per request, in order."""
     return match_features_lists(
-        features(registry), features(requests), model_path, thresholds, backend
+        registry_table(registry), features(requests), model_path, thresholds, backend
     )
 
 
