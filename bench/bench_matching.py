@@ -383,7 +383,28 @@ def render(results: list[dict[str, Any]], generator: str) -> str:
         cells = " | ".join(f"{r['recall_by_noise'].get(k, float('nan')):.3f}" for r in results)
         lines.append(f"| {k} | {first['present_by_noise'].get(k, 0)} | {cells} |")
     lines += ["", *targets(results), ""]
+    if generator == "compound":
+        lines += [WHY, ""]
     return "\n".join(lines) + "\n"
+
+
+WHY = """Why some kinds fall short (read from the misses on the tuning seeds 102 and 103, never
+from a benchmark seed):
+
+- `dob_missing` (exempt) and `registry_partial`: when the request or the registry record has
+  no birth date and no service or document number agrees, only names are left. A match on
+  names alone must reach 0.995; below that it goes to review, because in a registry of this
+  size a full name is shared often enough (namesakes, and requests for unlisted kin) that
+  names alone would release the wrong person. The column "recall, both dated" shows recall
+  where both sides have a birth date.
+- `dob_day_month`, `dob_digit`, `dob_year_off` combined with a partial registry date (year
+  or year and month only) or with a second damaged field: the date then disagrees outright
+  (a weight near -8 bits), which sends the pair to review unless a number agrees.
+- `given_typo`, `surname_typo`: a typo on top of a diminutive or of a transliteration, or one
+  that the folding amplifies (Анастсія folds to "anasia": the typo makes a "ts" that folds
+  to "s"), is more than two edits from the registry spelling.
+- `names_swapped`: the swapped reading pays log2(0.05) ≈ -4.3 bits, so a swap together with
+  a second damaged field more often lands in review."""
 
 
 DATA = {
