@@ -47,6 +47,7 @@ LOOKALIKES_FIXED = "lookalikes_fixed"
 _UK_ONLY = set("іїєґ'’ʼ")
 _RU_ONLY = set("ыэёъ")
 _CODE = re.compile(r"[^0-9A-ZА-ЯЁІЇЄҐ]+")
+_NOT_CODE = re.compile(r"[^0-9A-Z]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,9 @@ def _code(text: str | None) -> str | None:
     the other Cyrillic letters transliterated (every code is ASCII)."""
     if not text:
         return None
-    value = str(_CODE.sub("", text.upper()).translate(_CODE_ASCII))
+    value = str(text.upper().translate(_CODE_ASCII))
+    if not (value.isascii() and value.isalnum()):  # the common case needs no regex
+        value = _NOT_CODE.sub("", value)
     return value or None
 
 
