@@ -487,8 +487,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="2000x100000,10000x1000000")
     parser.add_argument("--systems", default="homeward,baseline")
-    parser.add_argument("--baseline-sizes", default="2000x100000",
-                        help="sizes at which the baseline runs too (it is slow at 1,000,000)")  # fmt: skip
+    parser.add_argument(
+        "--baseline-sizes", default="2000x100000", help="sizes at which the baseline runs too"
+    )
     parser.add_argument("--generator", choices=sorted(TITLES), default="compound")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--no-write", action="store_true")
