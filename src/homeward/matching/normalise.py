@@ -20,6 +20,7 @@ import iuliia  # type: ignore[import-untyped,unused-ignore]
 from translitua import UkrainianKMU, translit
 
 from homeward.domain.person import PersonRecord
+from homeward.matching.decide import SWAPPED
 from homeward.matching.fold import (
     CYRILLIC,
     EMPTY,
@@ -229,9 +230,6 @@ def _patronymic_info(text: str) -> tuple[str | None, str | None, str | None]:
 def _flags(*found: str | None) -> str:
     present = {f for f in found if f}
     return ",".join(sorted(present)) if present else ""
-
-
-from homeward.matching.decide import SWAPPED  # noqa: E402 - beside its only use
 
 
 def could_be_swapped(features: MatchFeatures) -> bool:
