@@ -15,7 +15,7 @@ from homeward.adapters.spreadsheet import neutralise
 from homeward.domain.person import PersonRecord
 from homeward.domain.validation import UNNAMED_PREFIX, parse_person_row
 from homeward.matching.decide import MatchResult, Thresholds
-from homeward.matching.engine import BACKENDS, features, match_features_lists
+from homeward.matching.engine import BACKENDS, features, match_features_lists, registry_table
 
 OUTPUT_HEADER = ("request_id", "record_id", "probability", "decision")
 
@@ -137,7 +137,7 @@ def match_command(
         requests = read_records(requests_path, bar)
     with tqdm(total=len(registry) + len(requests), desc="normalising", unit=" names",
               file=sys.stderr, leave=False) as bar:  # fmt: skip
-        reg_features = features(registry)
+        reg_features = registry_table(registry)
         bar.update(len(registry))
         req_features = features(requests)
         bar.update(len(requests))

@@ -17,18 +17,30 @@ class Decision(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     """Probability bands. A match whose runner-up (another record) is within ``margin`` bits
-    of match weight and itself above ``review`` goes to review: namesakes are for people."""
+    of match weight and itself above ``review`` goes to review: namesakes are for people.
+    So does a match on which a name or the birth date plainly disagrees (a field weight below
+    ``veto`` bits) unless a service or document number agrees: a twin in the same unit
+    agrees on everything but the given name. Names alone make a match only above ``undated``:
+    without an agreeing birth date or number a pair below it goes to review."""
 
-    match: float = 0.95
+    match: float = 0.8
     review: float = 0.5
     margin: float = 3.0
+    veto: float = -5.0
+    undated: float = 0.995
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.review <= self.match <= 1.0:
-            raise ValueError("thresholds need 0 <= review <= match <= 1")
+        if not 0.0 <= self.review <= self.match <= self.undated <= 1.0:
+            raise ValueError("thresholds need 0 <= review <= match <= undated <= 1")
 
 
 DEFAULT_THRESHOLDS = Thresholds()
+SWAPPED = "names_swapped"
+VETO_FIELDS = ("surname", "given_name", "date_of_birth")
+IDENTIFIERS = (
+    "service_number",
+    "document_number",
+)  # agreeing, they lift the veto  # a field weight: the candidate read the request's names swapped
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +127,19 @@ def decide(
             and second.probability >= thresholds.review
             and best.match_weight - second.match_weight < thresholds.margin
         )
-        if decision is Decision.MATCH and close:
+        vetoed = any(
+            best.field_weights.get(f, 0.0) < thresholds.veto for f in VETO_FIELDS
+        ) and not any(best.field_weights.get(f, 0.0) > 0 for f in IDENTIFIERS)
+        identified = any(best.field_weights.get(f, 0.0) > 0 for f in IDENTIFIERS)
+        undated = (
+            best.field_weights.get("date_of_birth", 0.0) <= 0
+            and not identified
+            and best.probability < thresholds.undated
+        )
+        if decision is Decision.MATCH and (close or vetoed or undated):
             decision = Decision.REVIEW
+        if SWAPPED in best.field_weights:
+            flag = ",".join(sorted({*flag.split(","), SWAPPED} - {""}))
         results.append(
             MatchResult(
                 request_id,

@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -13,12 +15,18 @@ from typing import Any
 from homeward.domain.person import PersonRecord
 from homeward.matching.decide import (
     DEFAULT_THRESHOLDS,
+    SWAPPED,
     Candidate,
     MatchResult,
     Thresholds,
     decide,
 )
-from homeward.matching.normalise import MatchFeatures, match_features
+from homeward.matching.normalise import (
+    MatchFeatures,
+    could_be_swapped,
+    match_features,
+    swap_names,
+)
 
 Progress = Callable[[str], None]
 BACKENDS = ("duckdb", "spark")
@@ -33,6 +41,36 @@ def features(records: Sequence[PersonRecord]) -> list[MatchFeatures]:
     return [match_features(r) for r in records]
 
 
+@dataclass(frozen=True, slots=True)
+class FeatureTable:
+    """A registry's features as the engine's input table, built column by column (each
+    distinct name normalised once); what large registries go through."""
+
+    table: Any
+    size: int
+
+    def __len__(self) -> int:
+        return self.size
+
+
+def registry_table(records: Sequence[PersonRecord]) -> FeatureTable:
+    from homeward.matching import splink_engine as se
+    from homeward.matching.columns import records_table
+
+    return FeatureTable(records_table(records, se.REGISTRY), len(records))
+
+
+Registry = Sequence[MatchFeatures] | FeatureTable
+
+
+def _registry_input(registry: Registry) -> Any:
+    from homeward.matching import splink_engine as se
+
+    if isinstance(registry, FeatureTable):
+        return registry.table
+    return se.features_table(registry, se.REGISTRY)
+
+
 def _api(backend: str) -> Any:
     if backend == "duckdb":
         from homeward.matching.splink_engine import duckdb_api
@@ -45,29 +83,72 @@ def _api(backend: str) -> Any:
     raise ValueError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
 
 
+SWAP_SUFFIX = "\x1fswapped"
+# Prior odds that a request has its surname and given name in each other's columns: the
+# swapped reading of a request pays log2(P_SWAP) bits against the straight one.
+P_SWAP = 0.05
+SWAP_PENALTY = math.log2(P_SWAP)
+
+
+def with_swapped_readings(requests: Sequence[MatchFeatures]) -> list[MatchFeatures]:
+    """The requests, plus a second reading (names swapped) of those that could be swapped."""
+    extra = [swap_names(r, r.unique_id + SWAP_SUFFIX) for r in requests if could_be_swapped(r)]
+    return [*requests, *extra]
+
+
+def _straighten(candidate: Candidate) -> Candidate:
+    """A swapped reading's candidate under the request's own id, with the swap's prior."""
+    if not candidate.request_id.endswith(SWAP_SUFFIX):
+        return candidate
+    weight = candidate.match_weight + SWAP_PENALTY
+    return Candidate(
+        candidate.request_id[: -len(SWAP_SUFFIX)],
+        candidate.record_id,
+        1.0 / (1.0 + 2.0**-weight),
+        weight,
+        {**candidate.field_weights, SWAPPED: round(SWAP_PENALTY, 3)},
+    )
+
+
+def collapse_readings(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """One candidate per (request, record): the better of the straight and swapped readings."""
+    best: dict[tuple[str, str], Candidate] = {}
+    for candidate in map(_straighten, candidates):
+        key = (candidate.request_id, candidate.record_id)
+        if key not in best or candidate.match_weight > best[key].match_weight:
+            best[key] = candidate
+    return list(best.values())
+
+
 def score_features(
-    registry: Sequence[MatchFeatures],
+    registry: Registry,
     requests: Sequence[MatchFeatures],
     model: dict[str, Any],
     backend: str = "duckdb",
+    *,
+    swaps: bool = True,
 ) -> list[Candidate]:
-    """Scored candidate pairs (empty when either side is empty)."""
+    """Scored candidate pairs (empty when either side is empty).
+
+    With ``swaps`` each request whose names could be in the wrong columns is also scored
+    read the other way round; its best reading stands for it.
+    """
     if not registry or not requests:
         return []
     from homeward.matching import splink_engine as se
 
     pairs = se.score(
-        se.features_table(registry, se.REGISTRY),
-        se.features_table(requests, se.REQUESTS),
+        _registry_input(registry),
+        se.features_table(with_swapped_readings(requests) if swaps else requests, se.REQUESTS),
         model,
         _api(backend),
     )
-    return [Candidate.from_pair(p) for p in pairs]
+    return collapse_readings([Candidate.from_pair(p) for p in pairs])
 
 
 def load_or_train(
     model_path: Path | None,
-    registry: Sequence[MatchFeatures],
+    registry: Registry,
     requests: Sequence[MatchFeatures],
 ) -> dict[str, Any]:
     """The saved model at ``model_path`` (default: the shipped one); trains only if absent."""
@@ -76,15 +157,13 @@ def load_or_train(
     path = model_path or default_model_path()
     if path.exists():
         return se.load_model(path)
-    model = se.train(
-        se.features_table(registry, se.REGISTRY), se.features_table(requests, se.REQUESTS)
-    )
+    model = se.train(_registry_input(registry), se.features_table(requests, se.REQUESTS))
     se.save_model(model, path)
     return model
 
 
 def match_features_lists(
-    registry: Sequence[MatchFeatures],
+    registry: Registry,
     requests: Sequence[MatchFeatures],
     model_path: Path | None = None,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
@@ -107,7 +186,7 @@ def match_records(
 ) -> list[MatchResult]:
     """Match each request against the registry: one result per request, in order."""
     return match_features_lists(
-        features(registry), features(requests), model_path, thresholds, backend
+        registry_table(registry), features(requests), model_path, thresholds, backend
     )
 
 
@@ -125,5 +204,5 @@ def find_duplicates(
     if len(feats) < 2:  # a pair needs two records
         return []
     model = load_or_train(model_path, feats, feats)
-    found = score_features(feats, feats, model, backend)
+    found = score_features(feats, feats, model, backend, swaps=False)
     return [c for c in found if c.request_id < c.record_id and c.probability >= thresholds.review]

@@ -38,6 +38,8 @@ _CYR = {
 _LATIN_SPECIAL = {
     "š": "sh", "č": "ch", "ž": "zh", "ż": "zh", "ź": "z", "ł": "l", "ß": "ss", "ř": "r",
     "ć": "ts", "ś": "s", "ń": "n", "œ": "oe", "æ": "ae", "ø": "o", "đ": "d",
+    # ISO 9 and GOST 7.79 System A: one letter with a circumflex for щ ю я є
+    "ŝ": "shch", "û": "iu", "â": "ia", "ê": "ie",
 }  # fmt: skip
 
 # Ordered rewrites on plain Latin letters; earlier (longer) ones win.
@@ -93,7 +95,7 @@ def detect_script(text: str) -> str:
 
 
 def fix_lookalikes(text: str) -> str:
-    """Read Latin look-alike letters as Cyrillic inside words that hold Cyrillic letters.
+    """Read Latin look-alike letters as Cyrillic inside words that are mostly Cyrillic.
 
     >>> fix_lookalikes("Oлeксандр") == "Олександр"
     True
@@ -101,7 +103,10 @@ def fix_lookalikes(text: str) -> str:
     table = lookalikes()
     words = []
     for word in text.split(" "):
-        if any(_is_cyrillic(c) for c in word):
+        # A Latin word with a stray Cyrillic letter (Kopыlov: l and v have no Cyrillic twin)
+        # stays Latin; a Cyrillic word whose Latin letters all have twins is fixed.
+        latin = [c for c in word if _is_latin(c)]
+        if any(_is_cyrillic(c) for c in word) and all(c in table for c in latin):
             word = "".join(table.get(c, c) for c in word)
         words.append(word)
     return " ".join(words)

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import iuliia  # type: ignore[import-untyped,unused-ignore]
 from translitua import UkrainianKMU, translit
 
 from homeward.domain.person import PersonRecord
+from homeward.matching.decide import SWAPPED
 from homeward.matching.fold import (
     CYRILLIC,
     EMPTY,
@@ -47,6 +48,7 @@ LOOKALIKES_FIXED = "lookalikes_fixed"
 _UK_ONLY = set("іїєґ'’ʼ")
 _RU_ONLY = set("ыэёъ")
 _CODE = re.compile(r"[^0-9A-ZА-ЯЁІЇЄҐ]+")
+_NOT_CODE = re.compile(r"[^0-9A-Z]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +126,12 @@ class MatchFeatures:
     given_key: str | None
     given_fold: str | None
     given_phon: str | None
+    given_canon: str | None
     surname_key: str | None
     surname_fold: str | None
     surname_phon: str | None
     patronymic_key: str | None
+    patronymic_fold: str | None
     dob: str | None
     dob_y: int | None
     dob_m: int | None
@@ -136,18 +140,47 @@ class MatchFeatures:
     unit: str | None
     document_number: str | None
     flags: str
+    sex: str | None = None
 
 
 _CODE_LOOKALIKES = str.maketrans("АВЕКМНОРСТХУІ", "ABEKMHOPCTXYI")
+# After the look-alikes, the other Cyrillic capitals by KMU 2010, so that every code is
+# ASCII: both engines then count edit distance over the same characters.
+_CODE_REST = str.maketrans({
+    "Б": "B", "Г": "H", "Ґ": "G", "Д": "D", "Є": "IE", "Ж": "ZH", "З": "Z", "И": "Y",
+    "Ї": "I", "Й": "I", "Л": "L", "П": "P", "Ф": "F", "Ц": "TS", "Ч": "CH", "Ш": "SH",
+    "Щ": "SHCH", "Ь": "", "Ю": "IU", "Я": "IA", "Ё": "E", "Ы": "Y", "Э": "E", "Ъ": "",
+})  # fmt: skip
+# A unit's number, however it is introduced: "в/ч А1234", "v/ch A1234", "military unit 3057".
+_UNIT_NUMBER = re.compile(r"([A-Z]{0,2})-?(\d{3,})")
+
+
+_CODE_ASCII: dict[int, str | int | None] = {**_CODE_LOOKALIKES, **_CODE_REST}
+
+
+def _code(text: str | None) -> str | None:
+    """A service or document number: capitals and digits, Cyrillic look-alikes read as Latin,
+    the other Cyrillic letters transliterated (every code is ASCII)."""
+    if not text:
+        return None
+    value = str(text.upper().translate(_CODE_ASCII))
+    if not (value.isascii() and value.isalnum()):  # the common case needs no regex
+        value = _NOT_CODE.sub("", value)
+    return value or None
 
 
 @lru_cache(maxsize=1 << 16)
-def _code(text: str | None) -> str | None:
-    """A service or document number: capitals and digits, Cyrillic look-alikes read as Latin."""
+def _unit(text: str | None) -> str | None:
+    """A military unit by its number (А1234), the words before it in any language dropped."""
     if not text:
         return None
-    value = _CODE.sub("", text.upper()).translate(_CODE_LOOKALIKES)
-    return value or None
+    spaced = re.sub(r"[^0-9A-ZА-ЯЁІЇЄҐ]+", " ", text.upper())
+    latin = spaced.translate(_CODE_LOOKALIKES).translate(_CODE_REST)
+    found = _UNIT_NUMBER.findall(latin)
+    if found:
+        letters, digits = found[-1]
+        return f"{letters[-1:]}{digits}"
+    return _code(text)
 
 
 def _nonempty(text: str) -> str | None:
@@ -173,51 +206,89 @@ def _surname_info(text: str) -> tuple[str | None, str | None, str | None, str | 
 @lru_cache(maxsize=1 << 18)
 def _given_info(
     text: str, sex: str | None
-) -> tuple[tuple[str, ...], str | None, str | None, str | None]:
-    """(flags, key, folded, phonetic of the fold), cached."""
+) -> tuple[tuple[str, ...], str | None, str | None, str | None, str | None]:
+    """(flags, key, folded, phonetic of the fold, fold of the key), cached."""
     flags = [f for f in (_script_flag(text),) if f]
     if not in_given_tables(text) and detect_script(text) != EMPTY:
         flags.append("given_name_not_in_tables")
     folded = fold(text)
+    key = given_key(text, sex)
     return (
         tuple(flags),
-        _nonempty(given_key(text, sex)),
+        _nonempty(key),
         _nonempty(folded),
         _nonempty(phonetic(folded)),
+        _nonempty(fold(key)),
     )
 
 
 @lru_cache(maxsize=1 << 18)
-def _patronymic_info(text: str) -> tuple[str | None, str | None]:
-    return _script_flag(text), _nonempty(patronymic_key(text))
+def _patronymic_info(text: str) -> tuple[str | None, str | None, str | None]:
+    return _script_flag(text), _nonempty(patronymic_key(text)), _nonempty(fold(text))
+
+
+def _flags(*found: str | None) -> str:
+    present = {f for f in found if f}
+    return ",".join(sorted(present)) if present else ""
+
+
+def could_be_swapped(features: MatchFeatures) -> bool:
+    """True when the surname column reads as a given name or the given-name column does not."""
+    return in_given_tables(features.surname) or not in_given_tables(features.given_name)
+
+
+def swap_names(features: MatchFeatures, unique_id: str) -> MatchFeatures:
+    """The same request read with its surname and given-name columns the other way round."""
+    s_flag, s_fold, s_key, s_phon = _surname_info(features.given_name)
+    g_flags, g_key, g_fold, g_phon, canon = _given_info(features.surname, features.sex)
+    found = _flags(s_flag, *g_flags)
+    kept = set(features.flags.split(",")) - {"", "given_name_not_in_tables"}
+    return replace(
+        features,
+        unique_id=unique_id,
+        given_name=features.surname,
+        surname=features.given_name,
+        flags=",".join(sorted((kept | set(found.split(",")) | {SWAPPED}) - {""})),
+        given_key=g_key,
+        given_fold=g_fold,
+        given_phon=g_phon,
+        given_canon=canon,
+        surname_key=s_key,
+        surname_fold=s_fold,
+        surname_phon=s_phon,
+    )
 
 
 def match_features(record: PersonRecord) -> MatchFeatures:
     """Everything the engine needs from one record; names in uncovered scripts are flagged."""
     sex = record.sex.value if record.sex is not None else None
     s_flag, s_fold, s_key, s_phon = _surname_info(record.surname)
-    g_flags, g_key, g_fold, g_phon = _given_info(record.given_name, sex)
-    p_flag, p_key = _patronymic_info(record.patronymic or "")
-    flags = {f for f in (s_flag, p_flag, *g_flags) if f}
+    g_flags, g_key, g_fold, g_phon, canon = _given_info(record.given_name, sex)
+    p_flag, p_key, p_fold = _patronymic_info(record.patronymic or "")
+    flags = _flags(s_flag, p_flag, *g_flags) if s_flag or p_flag or g_flags else ""
     dob = record.date_of_birth
+    full = dob is not None and dob.day is not None
     return MatchFeatures(
-        unique_id=record.record_id,
-        given_name=record.given_name,
-        surname=record.surname,
-        patronymic=record.patronymic,
-        given_key=g_key,
-        given_fold=g_fold,
-        given_phon=g_phon,
-        surname_key=s_key,
-        surname_fold=s_fold,
-        surname_phon=s_phon,
-        patronymic_key=p_key,
-        dob=str(dob) if dob is not None and dob.is_full else None,
-        dob_y=dob.year if dob is not None else None,
-        dob_m=dob.month if dob is not None else None,
-        dob_d=dob.day if dob is not None else None,
-        service_number=_code(record.service_number),
-        unit=_code(record.unit),
-        document_number=_code(record.document_number),
-        flags=",".join(sorted(flags)),
+        record.record_id,
+        record.given_name,
+        record.surname,
+        record.patronymic,
+        g_key,
+        g_fold,
+        g_phon,
+        canon,
+        s_key,
+        s_fold,
+        s_phon,
+        p_key,
+        p_fold,
+        f"{dob.year:04d}-{dob.month:02d}-{dob.day:02d}" if full and dob else None,
+        dob.year if dob is not None else None,
+        dob.month if dob is not None else None,
+        dob.day if dob is not None else None,
+        _code(record.service_number),
+        _unit(record.unit),
+        _code(record.document_number),
+        flags,
+        sex,
     )

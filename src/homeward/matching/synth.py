@@ -26,6 +26,7 @@ per cent to 1%) and 3% of registry people get a namesake (same names, another bi
 
 from __future__ import annotations
 
+import itertools
 import random
 import unicodedata
 from collections.abc import Callable
@@ -146,13 +147,39 @@ def _untabled_names() -> list[GivenName]:
     return out
 
 
+# Keyed by the list's id, holding the list itself so that the id cannot be reused.
+_POOLS: dict[tuple[int, str, bool], tuple[object, list[GivenName], list[GivenName]]] = {}
+_CUMULATIVE: dict[int, tuple[object, list[float]]] = {}
+
+
+def _pools(
+    names: list[GivenName], sex: str, tabled: bool
+) -> tuple[list[GivenName], list[GivenName]]:
+    """(given names for this sex, in or out of the tables; fathers), built once per list."""
+    key = (id(names), sex, tabled)
+    if key not in _POOLS or _POOLS[key][0] is not names:
+        if any(held is not names for held, _, _ in _POOLS.values()):
+            _POOLS.clear()  # a new list: forget the last one's pools
+        pool = [n for n in names if n.sex == sex and n.key.startswith("X_") != tabled]
+        _POOLS[key] = (names, pool, [n for n in names if n.sex == "M" and n.patronymics])
+    return _POOLS[key][1], _POOLS[key][2]
+
+
+def _cumulative(weights: list[float]) -> list[float]:
+    """What ``random.choices`` computes from ``weights`` on every call, computed once."""
+    held = _CUMULATIVE.get(id(weights))
+    if held is None or held[0] is not weights:
+        _CUMULATIVE.clear()
+        held = _CUMULATIVE[id(weights)] = (weights, list(itertools.accumulate(weights)))
+    return held[1]
+
+
 def _person(rng: random.Random, names: list[GivenName], surnames: list[tuple[str, str]],
             weights: list[float], serial: int) -> Person:  # fmt: skip
     sex = Sex.MALE if rng.random() < 0.85 else Sex.FEMALE
     tabled = rng.random() < 0.9
-    pool = [n for n in names if n.sex == sex.value and n.key.startswith("X_") != tabled]
-    fathers = [n for n in names if n.sex == "M" and n.patronymics]
-    male, female = rng.choices(surnames, weights)[0]
+    pool, fathers = _pools(names, sex.value, tabled)
+    male, female = rng.choices(surnames, cum_weights=_cumulative(weights))[0]
     year = rng.randint(1960, 2005)
     month = rng.randint(1, 12)
     day = rng.randint(1, 28)

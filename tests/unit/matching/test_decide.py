@@ -42,3 +42,33 @@ def test_a_distant_runner_up_leaves_the_match_alone() -> None:
 def test_thresholds_must_be_ordered() -> None:
     with pytest.raises(ValueError, match="review <= match"):
         Thresholds(match=0.4, review=0.6)
+
+
+def test_a_twin_who_differs_only_in_given_name_goes_to_review() -> None:
+    twin = Candidate("Q1", "R1", 0.9999, 25.0, {"given_name": -8.4, "surname": 9.0,
+                                               "date_of_birth": 13.0, "unit": 12.0})  # fmt: skip
+    [result] = decide(["Q1"], [twin])
+    assert (result.decision, result.record_id) == (Decision.REVIEW, "R1")
+
+
+def test_an_agreeing_service_number_lifts_the_veto_of_a_disagreeing_date() -> None:
+    weights = {"given_name": 6.0, "surname": 7.0, "date_of_birth": -8.0, "service_number": 14.0}
+    pair = Candidate("Q1", "R1", 0.9999, 25.0, weights)
+    [result] = decide(["Q1"], [pair])
+    assert result.decision is Decision.MATCH
+
+
+def test_names_alone_need_more_than_the_match_threshold() -> None:
+    names_only = {"given_name": 6.0, "surname": 9.0, "patronymic": 5.8, "date_of_birth": 0.0}
+    fair = Candidate("Q1", "R1", 0.97, 5.0, names_only)
+    sure = Candidate("Q2", "R2", 0.999, 10.0, names_only)
+    first, second = decide(["Q1", "Q2"], [fair, sure])
+    assert first.decision is Decision.REVIEW
+    assert second.decision is Decision.MATCH
+
+
+def test_a_match_read_with_the_names_swapped_is_flagged() -> None:
+    pair = Candidate("Q1", "R1", 0.9999, 20.0, {"surname": 9.0, "date_of_birth": 13.0,
+                                                "names_swapped": -4.3})  # fmt: skip
+    [result] = decide(["Q1"], [pair], flags={"Q1": "lookalikes_fixed"})
+    assert result.flags == "lookalikes_fixed,names_swapped"

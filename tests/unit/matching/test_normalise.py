@@ -1,12 +1,16 @@
 """Whole-name normalisation: script, language, display form, features for the engine."""
 
+import pytest
+
 from homeward.domain.person import PersonRecord
 from homeward.domain.values import PartialDate, Sex
 from homeward.matching.normalise import (
+    could_be_swapped,
     detect_language,
     display_latin,
     match_features,
     normalise_name,
+    swap_names,
 )
 
 
@@ -68,3 +72,33 @@ def test_a_name_in_an_uncovered_script_is_flagged_not_a_crash() -> None:
     f = match_features(PersonRecord("R3", "ბერიძე", "გიორგი"))
     assert "uncovered_script" in f.flags
     assert f.surname_key
+
+
+@pytest.mark.parametrize(
+    "unit", ["в/ч А1234", "v/ch A1234", "ВЧ А1234", "А1234", "military unit A1234",
+             "військова частина А1234", "V/Ch A1234"],
+)  # fmt: skip
+def test_a_unit_is_read_by_its_number_whatever_words_introduce_it(unit: str) -> None:
+    assert match_features(PersonRecord("R1", "Іваненко", "Іван", unit=unit)).unit == "A1234"
+
+
+def test_service_numbers_in_either_script_give_one_ascii_code() -> None:
+    cyrillic = match_features(PersonRecord("R1", "Іваненко", "Іван", service_number="Ч-123 456"))
+    latin = match_features(PersonRecord("R1", "Іваненко", "Іван", service_number="CH123456"))
+    assert cyrillic.service_number == latin.service_number == "CH123456"
+
+
+def test_swapping_the_names_gives_the_keys_of_the_straight_record() -> None:
+    straight = match_features(PersonRecord("R1", "Шевченко", "Олександр", sex=Sex.MALE))
+    asked = match_features(PersonRecord("Q1", "Олександр", "Шевченко", sex=Sex.MALE))
+    assert could_be_swapped(asked)
+    swapped = swap_names(asked, "Q1~")
+    assert (swapped.surname_key, swapped.given_key) == (straight.surname_key, straight.given_key)
+    assert swapped.unique_id == "Q1~"
+    assert "names_swapped" in swapped.flags
+
+
+def test_a_latin_name_with_a_stray_cyrillic_letter_stays_latin() -> None:
+    assert match_features(PersonRecord("Q1", "Kopыlov", "Vadym")).surname_key == (
+        match_features(PersonRecord("R1", "Копылов", "Вадим")).surname_key
+    )
