@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from homeward.adapters.db import refresh_statistics
 from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.tables_exchange import handovers, tranches
 from homeward.adapters.tables_registry import persons
@@ -128,6 +129,7 @@ def run_demo(
         offered = [int(p.person_id) for t in plan.tranches for p in t.sides[side.value]]
         submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
     save_plan(agreement_id, planned, reserve, engine, events)
+    refresh_statistics(engine)
     with engine.begin() as conn:
         checkpoint_and_cosign(conn, signers, origin)
 
@@ -139,6 +141,7 @@ def run_demo(
         ).all()
     for tranche_id, day in days:
         _run_day(engine, events, tranche_id, day, rng)
+        refresh_statistics(engine)  # a day's handovers, releases and log entries
         with engine.begin() as conn:
             checkpoint_and_cosign(conn, signers, origin)
         say(f"day {day} handed over; checkpoint cosigned by UA and RU")
