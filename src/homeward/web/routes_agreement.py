@@ -21,6 +21,7 @@ from homeward.services.exchange import NotAllowed, sign_agreement
 from homeward.services.planning_bridge import manifest, plan_agreement, tranche_rows
 from homeward.web.context import gettext_for, render, web
 from homeward.web.errors import NotFound
+from homeward.web.params import RowId
 from homeward.web.queries import latest_agreement_id
 from homeward.web.security import Require
 
@@ -48,7 +49,7 @@ async def agreement_page(request: Request, _p: Annotated[Principal, Depends(READ
 
 @router.get("/agreement/{agreement_id}/eligibility")
 async def eligibility_report(
-    request: Request, agreement_id: int, _p: Annotated[Principal, Depends(READ)]
+    request: Request, agreement_id: RowId, _p: Annotated[Principal, Depends(READ)]
 ) -> Response:
     report = await run_in_threadpool(eligibility, web(request).engine, agreement_id)
     return render(request, "_eligibility.html", {"report": report})
@@ -87,7 +88,7 @@ async def propose(
 
 @router.post("/agreement/{agreement_id}/sign")
 async def sign(
-    request: Request, agreement_id: int, principal: Annotated[Principal, Depends(SIGN)]
+    request: Request, agreement_id: RowId, principal: Annotated[Principal, Depends(SIGN)]
 ) -> Response:
     await run_in_threadpool(agreement_view, web(request).engine, agreement_id)  # 404 if none
     try:
@@ -144,7 +145,7 @@ async def make_plan(request: Request, _p: Annotated[Principal, Depends(PLAN_WRIT
 @router.get("/plan/{tranche_id}/manifest/{side}.{fmt}")
 async def manifest_download(
     request: Request,
-    tranche_id: int,
+    tranche_id: RowId,
     side: str,
     fmt: str,
     _p: Annotated[Principal, Depends(PLAN_READ)],

@@ -35,6 +35,7 @@ from homeward.services.rebalance import (
 )
 from homeward.web.context import gettext_for, guard, render, web
 from homeward.web.errors import BadInput, NotFound
+from homeward.web.params import RowId
 from homeward.web.security import Require
 
 router = APIRouter(include_in_schema=False)
@@ -114,7 +115,7 @@ async def lookup(
 @router.post("/handover/{handover_id}/step")
 async def step(
     request: Request,
-    handover_id: int,
+    handover_id: RowId,
     principal: Annotated[Principal, Depends(WRITE)],
     step: Annotated[str, Form()] = "",
     note: Annotated[str, Form(max_length=4000)] = "",
@@ -159,7 +160,7 @@ async def step(
 @router.post("/handover/{handover_id}/exception")
 async def exception(
     request: Request,
-    handover_id: int,
+    handover_id: RowId,
     principal: Annotated[Principal, Depends(WRITE)],
     kind: Annotated[str, Form()] = "",
     note: Annotated[str, Form(max_length=4000)] = "",

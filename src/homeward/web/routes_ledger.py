@@ -21,6 +21,7 @@ from homeward.services.ledger import LedgerError, audit, leaf_payload, prove
 from homeward.services.signing import checkpoint_and_cosign, ensure_keys, load_signers, signer_name
 from homeward.settings import Settings
 from homeward.web.context import render, web
+from homeward.web.params import LogIndex
 from homeward.web.security import Require
 
 router = APIRouter(include_in_schema=False)
@@ -82,7 +83,7 @@ async def ledger_verify(request: Request, _p: Annotated[Principal, Depends(READ)
 
 @router.get("/ledger/entries/{index}")
 async def ledger_entry(
-    request: Request, index: int, _p: Annotated[Principal, Depends(READ)]
+    request: Request, index: LogIndex, _p: Annotated[Principal, Depends(READ)]
 ) -> Response:
     def load() -> tuple[dict[str, Any] | None, bytes | None, str]:
         with web(request).engine.connect() as conn:
@@ -102,7 +103,7 @@ async def ledger_entry(
 
 @router.get("/ledger/proofs/{index}.json")
 async def ledger_proof(
-    request: Request, index: int, _p: Annotated[Principal, Depends(READ)]
+    request: Request, index: LogIndex, _p: Annotated[Principal, Depends(READ)]
 ) -> Response:
     """The inclusion proof bundle of one entry, to check offline with `homeward verify`."""
 

@@ -12,6 +12,7 @@ from homeward.domain.values import RegistryKind, Side
 from homeward.services.access import Action, Principal, ResourceKind
 from homeward.services.registry import list_quarantine
 from homeward.web.context import gettext_for, render, web
+from homeward.web.params import Offset
 from homeward.web.queries import list_persons, recent_batches, registry_counts
 from homeward.web.security import Require
 from homeward.web.uploads import UploadRefused, save_upload
@@ -73,7 +74,7 @@ async def search(
     _p: Annotated[Principal, Depends(READ)],
     q: str = "",
     kind: str = "holdings",
-    offset: int = 0,
+    offset: Offset = 0,
 ) -> Response:
     """The registry table (an htmx fragment): names typed in either script or in Latin."""
     rows, total = await run_in_threadpool(
