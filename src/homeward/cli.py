@@ -13,7 +13,7 @@ from tqdm import tqdm
 from homeward.adapters.personfile import PersonFileError
 from homeward.bootstrap import open_workspace
 from homeward.domain.values import RegistryKind, Side
-from homeward.settings import Settings
+from homeward.settings import Settings, SettingsError
 
 PARTY_CHOICE = click.Choice([s.value for s in Side if s is not Side.MEDIATOR])
 
@@ -26,7 +26,13 @@ def main(ctx: click.Context) -> None:
 
     The workspace database is HOMEWARD_DATABASE_URL (default sqlite:///homeward.db).
     """
-    ctx.obj = Settings.from_env()
+    try:
+        ctx.obj = Settings.from_env()
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+    from homeward.matching.spark_session import configure
+
+    configure(ctx.obj.spark)  # used only if a command matches with --backend spark
     # Splink reports its training steps on the root logger; a user wants the outcome.
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s: %(message)s")
     logging.getLogger("splink").setLevel(logging.ERROR)
