@@ -44,7 +44,7 @@ def _load(settings: Settings, name: str) -> Signer:
         raise click.ClickException(str(exc)) from None
 
 
-def _all_verifiers(settings: Settings) -> list[VerifierKey]:
+def _all_verifiers(settings: Settings, required: bool = True) -> list[VerifierKey]:
     keys: list[VerifierKey] = []
     for name in SIGNERS:
         if (settings.keys_dir / f"{name}.pub").exists():
@@ -52,6 +52,12 @@ def _all_verifiers(settings: Settings) -> list[VerifierKey]:
                 keys.extend(verifier_keys(settings.keys_dir, name))
             except KeyFileError as exc:
                 raise click.ClickException(str(exc)) from None
+    if required and not keys:
+        raise click.ClickException(
+            f"no public keys ({', '.join(f'{n}.pub' for n in SIGNERS)}) in "
+            f"{settings.keys_dir.resolve()}: set HOMEWARD_WORKSPACE to the workspace folder "
+            "that holds keys/ (or create keys with `homeward keys generate`)"
+        )
     return keys
 
 
@@ -251,5 +257,5 @@ def keys_rotate(settings: Settings, name: str) -> None:
 @click.pass_obj
 def keys_list(settings: Settings) -> None:
     """Print every verifier key, retired ones included."""
-    for key in _all_verifiers(settings):
+    for key in _all_verifiers(settings, required=False):
         click.echo(key.text())

@@ -1,0 +1,180 @@
+"""PostgreSQL benchmark: the demo on PostgreSQL with autovacuum off against SQLite, and how
+fast every page and API call of the demo answers on PostgreSQL afterwards.
+
+    python bench/bench_postgres.py [--admin-url URL] [--repeat 5] [--skip-sqlite]
+
+Makes a fresh PostgreSQL database (dropped at the end), migrates it, turns autovacuum off
+on every table (``ALTER TABLE ... SET (autovacuum_enabled = false)``: a server where
+autovacuum never runs, so only homeward's own ``ANALYZE`` after bulk writes keeps the
+planner's statistics), runs ``homeward demo`` on it and on SQLite, then times each GET
+route of the app in-process as the mediator's coordinator and as a UA officer (median of
+``--repeat``). Writes the "PostgreSQL" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from _report import machine_line, write_section
+
+ADMIN_URL = os.environ.get(
+    "HOMEWARD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+SRC = Path(__file__).resolve().parents[1] / "src"
+# Pages and API calls every demo user opens first; the rest of the GET routes are added
+# from the app itself.
+USERS = {"med.coordinator": "the mediator's coordinator", "ua.officer": "a UA officer"}
+
+
+def disable_autovacuum(db_url: str) -> int:
+    """Turn autovacuum off on every table of the database; returns how many tables."""
+    from sqlalchemy import inspect, text
+
+    from homeward.adapters.db import make_engine
+
+    engine = make_engine(db_url)
+    try:
+        names = inspect(engine).get_table_names()
+        with engine.begin() as conn:
+            for name in names:
+                conn.execute(text(f'ALTER TABLE "{name}" SET (autovacuum_enabled = false)'))
+        return len(names)
+    finally:
+        engine.dispose()
+
+
+def run_demo(db_url: str | None, out: Path) -> float:
+    """``homeward demo`` in a child process; returns its wall time."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEWARD_")}
+    env["PYTHONPATH"] = str(SRC)
+    if db_url is not None:
+        env["HOMEWARD_DATABASE_URL"] = db_url
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", "from homeward.cli import main; main()",
+         "demo", "--seed", "1", "--out", str(out)],
+        env=env, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return time.perf_counter() - started
+
+
+def page_timings(db_url: str, workspace: Path, repeat: int) -> list[tuple[str, str, int, float]]:
+    """(user, path, status, median seconds) of every GET route without an id in its path."""
+    from fastapi.routing import APIRoute
+    from fastapi.testclient import TestClient
+
+    from homeward.adapters.db import make_engine
+    from homeward.settings import Settings
+    from homeward.web.app import FRAMEWORK_ROUTES, create_app
+    from homeward.web.testing import log_in
+
+    logins = {}
+    for line in (workspace / "demo-logins.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        logins[parts[-2]] = parts[-1]
+    engine = make_engine(db_url)
+    app = create_app(Settings(database_url=db_url, workspace=workspace), engine)
+    paths = sorted(
+        {
+            route.path.replace("{party}", "UA")
+            for route in app.routes
+            if isinstance(route, APIRoute)
+            and "GET" in route.methods
+            and route.path not in FRAMEWORK_ROUTES
+            and "{" not in route.path.replace("{party}", "")
+            and not route.path.endswith(("/logout", "/export", ".csv", ".zip"))
+        }
+    )
+    out = []
+    try:
+        for user in USERS:
+            with TestClient(app) as client:
+                log_in(client, user, logins[user])
+                for path in paths:
+                    times, status = [], 0
+                    for _ in range(repeat):
+                        started = time.perf_counter()
+                        response = client.get(path, follow_redirects=False)
+                        times.append(time.perf_counter() - started)
+                        status = response.status_code
+                    if status == 200:
+                        out.append((user, path, status, statistics.median(times)))
+    finally:
+        engine.dispose()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--admin-url", default=ADMIN_URL)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--skip-sqlite", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, str(SRC))
+    from sqlalchemy import create_engine, text
+
+    from homeward.adapters.db import make_engine
+    from homeward.adapters.migrate import upgrade
+
+    name = f"homeward_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(args.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    db_url = f"{args.admin_url.rsplit('/', 1)[0]}/{name}"
+    try:
+        with tempfile.TemporaryDirectory(prefix="homeward-bench-pg-") as tmp:
+            engine = make_engine(db_url)
+            upgrade(engine)
+            engine.dispose()
+            tables = disable_autovacuum(db_url)
+            pg_seconds = run_demo(db_url, Path(tmp) / "pg")
+            print(f"demo on PostgreSQL (autovacuum off on {tables} tables): {pg_seconds:.1f} s")
+            sqlite_seconds = None
+            if not args.skip_sqlite:
+                sqlite_seconds = run_demo(None, Path(tmp) / "sqlite")
+                print(f"demo on SQLite: {sqlite_seconds:.1f} s")
+            timings = page_timings(db_url, Path(tmp) / "pg", args.repeat)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    for user, path, _, seconds in timings:
+        print(f"{user:<16} {path:<40} {seconds * 1000:8.1f} ms")
+    write_section("PostgreSQL", report(pg_seconds, sqlite_seconds, timings, args.repeat))
+
+
+def report(
+    pg: float, sqlite: float | None, timings: list[tuple[str, str, int, float]], repeat: int
+) -> str:
+    ratio = f"{pg / sqlite:.2f}x" if sqlite else "not measured"
+    slowest = max(timings, key=lambda t: t[3])
+    lines = [
+        f"`python bench/bench_postgres.py`, {machine_line()}; PostgreSQL 15 on the same "
+        "machine, autovacuum off on every table (only homeward's `ANALYZE` after bulk "
+        "writes refreshes the planner's statistics). Pages timed in-process (no network), "
+        f"median of {repeat}, after the demo.",
+        "",
+        "| Measurement | Target | Figure |",
+        "|-------------|--------|--------|",
+        f"| `homeward demo --seed 1` on PostgreSQL | ≤ 1.5x SQLite | {pg:.1f} s ({ratio}) |",
+    ]
+    if sqlite:
+        lines.append(f"| `homeward demo --seed 1` on SQLite | | {sqlite:.1f} s |")
+    lines.append(
+        f"| slowest page or API call | < 200 ms | {slowest[3] * 1000:.1f} ms ({slowest[1]}) |"
+    )
+    lines += ["", "| user | GET | median |", "|---|---|---|"]
+    lines += [f"| {USERS[u]} | `{p}` | {s * 1000:.1f} ms |" for u, p, _, s in timings]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
