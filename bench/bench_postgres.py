@@ -117,6 +117,9 @@ def main() -> None:
     parser.add_argument("--admin-url", default=ADMIN_URL)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument(
+        "--keep", type=Path, help="Keep the PostgreSQL database and the workspace in this folder."
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(SRC))
     from sqlalchemy import create_engine, text
@@ -130,7 +133,8 @@ def main() -> None:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     db_url = f"{args.admin_url.rsplit('/', 1)[0]}/{name}"
     try:
-        with tempfile.TemporaryDirectory(prefix="homeward-bench-pg-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="homeward-bench-pg-") as tmp_dir:
+            tmp = str(args.keep) if args.keep else tmp_dir
             engine = make_engine(db_url)
             upgrade(engine)
             engine.dispose()
@@ -143,11 +147,17 @@ def main() -> None:
                 print(f"demo on SQLite: {sqlite_seconds:.1f} s")
             timings = page_timings(db_url, Path(tmp) / "pg", args.repeat)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if args.keep:
+            print(f"kept {db_url} and {args.keep}")
+        else:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
     for user, path, _, seconds in timings:
         print(f"{user:<16} {path:<40} {seconds * 1000:8.1f} ms")
+    if sqlite_seconds is None:
+        print("docs/benchmarks.md not updated (a full run measures SQLite too)")
+        return
     write_section("PostgreSQL", report(pg_seconds, sqlite_seconds, timings, args.repeat))
 
 
