@@ -85,3 +85,8 @@ def test_a_server_migrates_on_start_only_a_sqlite_workspace_with_one_process() -
         {"HOMEWARD_DATABASE_URL": "postgresql://u@h/db", "HOMEWARD_MIGRATE_ON_START": "1"}
     )
     assert forced.migrates_on_start(4)
+
+
+def test_jars_given_in_pyspark_submit_args_are_kept_with_the_similarity_jar() -> None:
+    settings = SparkSettings.from_env({"PYSPARK_SUBMIT_ARGS": "--jars /opt/a.jar pyspark-shell"})
+    assert spark_conf(settings, JAR, WORK)["spark.jars"] == f"/opt/a.jar,{JAR}"

@@ -29,6 +29,7 @@ _FLAG_CONF = {
     "--master": "spark.master",
     "--driver-memory": "spark.driver.memory",
     "--executor-memory": "spark.executor.memory",
+    "--jars": "spark.jars",
 }
 
 
@@ -110,6 +111,8 @@ def spark_conf(settings: SparkSettings, jar: str, work: WorkDir) -> dict[str, st
     for key in list(conf):
         if key in submitted:
             del conf[key]  # PYSPARK_SUBMIT_ARGS already says it, and is respected
+    if submitted.get("spark.jars"):  # the operator's jars, and the similarity functions'
+        conf["spark.jars"] = f"{submitted['spark.jars']},{jar}"
     if settings.master:
         conf["spark.master"] = settings.master
     if settings.driver_memory:
