@@ -253,3 +253,20 @@ def test_the_asgi_app_will_not_start_on_a_workspace_never_migrated(tmp_path: Pat
     )
     assert done.returncode != 0
     assert "run `homeward db upgrade`" in done.stderr
+
+
+def test_a_server_refuses_a_database_migrated_by_a_newer_release(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from homeward.adapters.migrate import SchemaBehind, require_current_schema
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        create_schema(engine)
+        require_current_schema(engine)  # current: no complaint
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        with pytest.raises(SchemaBehind, match="revision 9999, which this version"):
+            require_current_schema(engine)
+    finally:
+        engine.dispose()

@@ -103,6 +103,12 @@ def current_revision(engine: Engine) -> str | None:
 def require_current_schema(engine: Engine) -> None:
     """Raise ``SchemaBehind`` unless the database is at the newest migration."""
     current, head = current_revision(engine), head_revision()
+    known = {r.revision for r in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+    if current is not None and current not in known:
+        raise SchemaBehind(
+            f"the database is at revision {current}, which this version of homeward does not "
+            f"know (it needs {head}): a newer release has migrated it; run that release"
+        )
     if current != head:
         found = current or "no schema"
         raise SchemaBehind(
