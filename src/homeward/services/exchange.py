@@ -89,6 +89,7 @@ def submit_list(command: SubmitList, engine: Engine, events: EventSink) -> Submi
                     version=version,
                     recipient=command.recipient.value,
                     submitted_at=_now(),
+                    size=len(ids),
                 )
             )
         )
