@@ -253,7 +253,7 @@ def report(
     slowest = max(pages, key=lambda t: t[3])
     lines = [
         f"`python bench/bench_postgres.py`, {machine_line()}; PostgreSQL 15 on the same "
-        "machine, autovacuum off on every table (only homeward's `ANALYZE` after bulk "
+        "machine, autovacuum off on every table (only homeward's `VACUUM (ANALYZE)` after bulk "
         "writes refreshes the planner's statistics). Pages timed in-process (no network), "
         f"median of {repeat}, after the demo.",
         "",
