@@ -77,6 +77,7 @@ bench: install-dev
 	$(BIN)/python bench/bench_ledger.py --events 1000000
 	$(BIN)/python bench/bench_planning.py
 	$(BIN)/python bench/bench_web.py
+	$(BIN)/python bench/bench_postgres.py
 	$(MAKE) bench-matching
 
 bench-matching: install-dev

@@ -14,7 +14,7 @@ from homeward.adapters.personfile import ENCODINGS, PersonFileError
 from homeward.adapters.private_files import restrict_new_files, sqlite_files, tighten
 from homeward.bootstrap import open_workspace
 from homeward.domain.values import RegistryKind, Side
-from homeward.settings import Settings
+from homeward.settings import Settings, SettingsError
 
 PARTY_CHOICE = click.Choice([s.value for s in Side if s is not Side.MEDIATOR])
 
@@ -27,12 +27,18 @@ def main(ctx: click.Context) -> None:
 
     The workspace database is HOMEWARD_DATABASE_URL (default sqlite:///homeward.db).
     """
-    ctx.obj = Settings.from_env()
+    try:
+        ctx.obj = Settings.from_env()
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
     # Databases, exports, keys and logs hold personal data or secrets: owner only (0600),
     # and a workspace database or key left readable by others from before is closed too.
     restrict_new_files()
     keys = ctx.obj.keys_dir
     tighten([*sqlite_files(ctx.obj.database_url), *(keys.iterdir() if keys.is_dir() else [])])
+    from homeward.matching.spark_session import configure
+
+    configure(ctx.obj.spark)  # used only if a command matches with --backend spark
     # Splink reports its training steps on the root logger; a user wants the outcome.
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s: %(message)s")
     logging.getLogger("splink").setLevel(logging.ERROR)
@@ -134,6 +140,7 @@ FEATURE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("homeward.cli_cosigner", "witnesses"),
     ("homeward.cli_web", "users"),
     ("homeward.cli_changes", "changes"),
+    ("homeward.cli_lists", "lists"),
 )
 
 

@@ -126,22 +126,50 @@ def _write_logins(out: Path, logins: list[tuple[str, str, str]]) -> None:
 @click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes (more than 1: the schema must be current, see `homeward db upgrade`).",
+)
 @click.pass_obj
-def serve(settings: Settings, workspace: Path, host: str, port: int) -> None:
+def serve(settings: Settings, workspace: Path, host: str, port: int, workers: int) -> None:
     """Serve the web application on a workspace."""
+    import os
+
     import uvicorn
 
-    from homeward.bootstrap import open_workspace
-    from homeward.web.app import create_app
+    from homeward.adapters.migrate import SchemaBehind
+    from homeward.bootstrap import open_for_serving
+    from homeward.web.app import create_app, load_secret
 
     settings = settings.for_workspace(workspace)
-    opened = open_workspace(settings)
-    app = create_app(settings, opened.engine)  # secret: keys/web-secret.key
+    try:
+        opened = open_for_serving(settings, workers)
+    except SchemaBehind as exc:
+        raise click.ClickException(str(exc)) from None
+    load_secret(settings)  # made once here, before any worker starts: all share it
     logins = workspace / LOGINS_FILE
     if logins.exists():
         click.echo("demo logins (role, username, password):")
         click.echo(logins.read_text(encoding="utf-8").rstrip())
-    click.echo(f"homeward is serving {workspace} at http://{host}:{port}/")
+    click.echo(f"homeward is serving {workspace} at http://{host}:{port}/ ({workers} processes)")
     # X-Forwarded-For is read by the app itself, from HOMEWARD_TRUSTED_PROXIES only: uvicorn
     # would otherwise believe it from any local peer.
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    if workers == 1:
+        app = create_app(settings, opened.engine)  # secret: keys/web-secret.key
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+        return
+    opened.close()
+    # The workers import homeward.web.asgi:app, which reads these from the environment.
+    os.environ["HOMEWARD_WORKSPACE"] = str(workspace.resolve())
+    os.environ["HOMEWARD_DATABASE_URL"] = settings.database_url
+    uvicorn.run(
+        "homeward.web.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        proxy_headers=False,
+    )

@@ -52,7 +52,7 @@ def _load_mediator(settings: Settings) -> Signer:
         raise click.ClickException(str(exc)) from None
 
 
-def _all_verifiers(settings: Settings) -> list[VerifierKey]:
+def _all_verifiers(settings: Settings, required: bool = True) -> list[VerifierKey]:
     """The mediator's verifier keys (retired ones too) and every registered witness's."""
     from homeward.bootstrap import open_workspace
     from homeward.services.witnessing import list_witnesses
@@ -63,6 +63,12 @@ def _all_verifiers(settings: Settings) -> list[VerifierKey]:
             keys.extend(verifier_keys(settings.keys_dir, MEDIATOR))
         except KeyFileError as exc:
             raise click.ClickException(str(exc)) from None
+    if required and not keys:
+        raise click.ClickException(
+            f"no public key ({MEDIATOR}.pub) in {settings.keys_dir.resolve()}: set "
+            "HOMEWARD_WORKSPACE to the workspace folder that holds keys/ (or create the "
+            "mediator's key with `homeward keys generate`)"
+        )
     workspace = open_workspace(settings)
     try:
         keys.extend(w.key for w in list_witnesses(workspace.engine))
@@ -302,7 +308,7 @@ def keys_rotate(settings: Settings) -> None:
 @click.pass_obj
 def keys_list(settings: Settings) -> None:
     """Print the mediator's verifier keys (retired ones included) and the witnesses'."""
-    for key in _all_verifiers(settings):
+    for key in _all_verifiers(settings, required=False):
         click.echo(key.text())
 
 

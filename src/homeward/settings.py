@@ -12,6 +12,78 @@ DEFAULT_LEDGER_ORIGIN = "homeward.invalid/exchange-ledger"
 # The demo workspace's keys are locked with this when HOMEWARD_KEY_PASSPHRASE is unset:
 # demo data is synthetic; a real workspace sets its own passphrase.
 DEMO_PASSPHRASE = "homeward-demo-only"
+DEFAULT_SPARK_MASTER = "local[2]"
+DEFAULT_SPARK_DRIVER_MEMORY = "2g"
+LOOPBACK = "127.0.0.1"
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value homeward cannot use (the variable is named)."""
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool | None:
+    value = env.get(name)
+    if value is None or value == "":
+        return None
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name}={value!r}: use 1 or 0")
+
+
+def _spark_conf(value: str) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for item in value.split(";"):
+        if not item.strip():
+            continue
+        key, sep, val = item.partition("=")
+        if not sep or not key.strip().startswith("spark."):
+            raise SettingsError(
+                f"HOMEWARD_SPARK_CONF: {item.strip()!r} is not spark.KEY=VALUE "
+                "(pairs are separated by ';')"
+            )
+        pairs.append((key.strip(), val.strip()))
+    return tuple(pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class SparkSettings:
+    """Where and how matching runs when ``--backend spark`` is asked for.
+
+    ``HOMEWARD_SPARK_MASTER``: the master URL (``spark://host:7077``, ``yarn``,
+    ``k8s://...``; default ``local[2]``, or the ``--master`` of ``PYSPARK_SUBMIT_ARGS``).
+    ``HOMEWARD_SPARK_DRIVER_MEMORY`` / ``HOMEWARD_SPARK_EXECUTOR_MEMORY``: e.g. ``4g``
+    (default 2g for the driver, Spark's own default for executors; ``--driver-memory`` and
+    ``--executor-memory`` in ``PYSPARK_SUBMIT_ARGS`` are respected when these are unset).
+    ``HOMEWARD_SPARK_CONF``: more Spark settings, ``spark.a=1;spark.b=2``; they win over
+    homeward's own. ``HOMEWARD_SPARK_WORK_DIR``: the folder or URI (``hdfs://...``,
+    ``file:///shared/...``) for checkpoints and the SQL warehouse, which every executor of a
+    cluster must reach; homeward makes one sub-folder per session and deletes it when the
+    session stops (default: the system temporary folder, fine for ``local[...]``).
+    ``HOMEWARD_SPARK_DRIVER_HOST``: the address the driver binds to and announces to
+    executors (default 127.0.0.1: set the machine's cluster-facing address for a cluster).
+    """
+
+    master: str | None = None
+    driver_memory: str | None = None
+    executor_memory: str | None = None
+    conf: tuple[tuple[str, str], ...] = ()
+    work_dir: str | None = None
+    driver_host: str = LOOPBACK
+    submit_args: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SparkSettings:
+        return cls(
+            master=env.get("HOMEWARD_SPARK_MASTER") or None,
+            driver_memory=env.get("HOMEWARD_SPARK_DRIVER_MEMORY") or None,
+            executor_memory=env.get("HOMEWARD_SPARK_EXECUTOR_MEMORY") or None,
+            conf=_spark_conf(env.get("HOMEWARD_SPARK_CONF", "")),
+            work_dir=env.get("HOMEWARD_SPARK_WORK_DIR") or None,
+            driver_host=env.get("HOMEWARD_SPARK_DRIVER_HOST") or LOOPBACK,
+            submit_args=env.get("PYSPARK_SUBMIT_ARGS", ""),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +104,11 @@ class Settings:
     proxies in front of the web server (e.g. ``127.0.0.1,10.0.0.0/24``); only from these is
     ``X-Forwarded-For`` believed for the login throttle's client address (default: none,
     the peer's own address counts).
+    ``HOMEWARD_MIGRATE_ON_START``: 1 lets ``homeward serve`` and the ASGI app
+    (``homeward.web.asgi:app``) migrate the database when they start; 0 makes them refuse
+    to start on a schema that is behind, asking for ``homeward db upgrade`` (default: migrate
+    only a SQLite workspace served by one process; production runs the upgrade once).
+    ``HOMEWARD_SPARK_*`` and ``PYSPARK_SUBMIT_ARGS``: see ``SparkSettings``.
     """
 
     database_url: str = DEFAULT_DATABASE_URL
@@ -40,6 +117,8 @@ class Settings:
     cosigner_passphrase: str | None = None
     ledger_origin: str = DEFAULT_LEDGER_ORIGIN
     trusted_proxies: tuple[str, ...] = ()
+    migrate_on_start: bool | None = None
+    spark: SparkSettings = SparkSettings()
 
     @property
     def keys_dir(self) -> Path:
@@ -61,7 +140,19 @@ class Settings:
             trusted_proxies=tuple(
                 p.strip() for p in env.get("HOMEWARD_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
+            migrate_on_start=_flag(env, "HOMEWARD_MIGRATE_ON_START"),
+            spark=SparkSettings.from_env(env),
         )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def migrates_on_start(self, workers: int = 1) -> bool:
+        """Whether a starting server may migrate the database itself (see the class doc)."""
+        if self.migrate_on_start is not None:
+            return self.migrate_on_start
+        return self.is_sqlite and workers == 1
 
     @property
     def passphrase(self) -> str:

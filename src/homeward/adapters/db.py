@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import CursorResult, Engine, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Connection,
+    CursorResult,
+    Engine,
+    String,
+    bindparam,
+    create_engine,
+    event,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
 
 
 def normalise_url(url: str) -> str:
@@ -35,10 +52,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table directly from the metadata (tests); workspaces use migrations."""
+    """Create every table directly from the metadata (tests, benchmarks) and stamp the
+    database with the newest migration, so that ``homeward db upgrade`` and ``serve``
+    later see it as up to date instead of creating the tables again."""
+    from homeward.adapters.migrate import stamp_head
     from homeward.adapters.schema import metadata
 
     metadata.create_all(engine)
+    stamp_head(engine)
 
 
 def inserted_id(result: CursorResult[Any]) -> int:
@@ -47,3 +68,62 @@ def inserted_id(result: CursorResult[Any]) -> int:
     if key is None or key[0] is None:
         raise RuntimeError("the INSERT returned no primary key")
     return int(key[0])
+
+
+class _AmongIds(ColumnElement[bool]):
+    """``column`` is one of ``ids``, sent as ONE bind parameter whatever their number."""
+
+    inherit_cache = False
+    type = Boolean()
+
+    def __init__(self, column: ColumnElement[Any], ids: Iterable[int]) -> None:
+        self.column = column
+        self.ids = [int(i) for i in ids]
+
+
+@compiles(_AmongIds)
+def _among_json(element: _AmongIds, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite (and any other database with JSON1): the ids as one JSON array.
+    ids = bindparam(None, json.dumps(element.ids), type_=String(), unique=True)
+    column = compiler.process(element.column, **kw)
+    return f"{column} IN (SELECT value FROM json_each({compiler.process(ids, **kw)}))"
+
+
+@compiles(_AmongIds, "postgresql")
+def _among_array(element: _AmongIds, compiler: SQLCompiler, **kw: Any) -> str:
+    ids = bindparam(None, element.ids, type_=ARRAY(BigInteger()), unique=True)
+    return f"{compiler.process(element.column, **kw)} = ANY({compiler.process(ids, **kw)})"
+
+
+def among(column: ColumnElement[Any], ids: Iterable[int]) -> ColumnElement[bool]:
+    """A WHERE condition ``column IN ids`` with a single bind parameter (an array on
+    PostgreSQL, a JSON array on SQLite): ``in_()`` sends one parameter per id, and
+    PostgreSQL refuses more than 65,535 of them in one statement."""
+    return _AmongIds(column, ids)
+
+
+def refresh_statistics(connectable: Engine | Connection, tables: Iterable[str] = ()) -> None:
+    """Refresh the query planner's statistics after a bulk write.
+
+    PostgreSQL plans from statistics that only ``ANALYZE`` (or autovacuum, when it is on and
+    gets round to it) refreshes: after an import of thousands of rows into a table it
+    believed empty, it picks nested loops that take seconds per page. Given an engine, this
+    runs ``VACUUM (ANALYZE)``, which also marks the new rows' pages all-visible so that
+    counts and lookups can be answered from an index alone (what autovacuum does after many
+    inserts, when it runs); given a connection inside a transaction, ``ANALYZE`` only.
+    ``tables`` limits the work to the tables just written (all tables when empty). SQLite
+    plans well without statistics here, so nothing is done there.
+    """
+    if connectable.dialect.name != "postgresql":
+        return
+    names = sorted(set(tables))
+    for name in names:
+        if not name.replace("_", "").isalnum():
+            raise ValueError(f"not a table name: {name!r}")
+    target = " " + ", ".join(names) if names else ""
+    if isinstance(connectable, Connection):
+        connectable.execute(text("ANALYZE" + target))
+        return
+    with connectable.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")  # VACUUM is no transaction
+        conn.execute(text("VACUUM (ANALYZE)" + target))

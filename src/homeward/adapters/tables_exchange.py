@@ -26,6 +26,8 @@ exchange_lists = Table(
     Column("version", Integer, nullable=False),
     Column("recipient", String(8), nullable=False),
     Column("submitted_at", DateTime(timezone=True), nullable=False),
+    # How many people the list names (its items never change once submitted).
+    Column("size", Integer, nullable=False, server_default="0"),
     UniqueConstraint("party", "kind", "recipient", "version", name="uq_exchange_lists_version"),
 )
 

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from homeward.adapters.cosigner_dir import DEMO_COSIGNER_PASSPHRASE, CosignerDir, init_cosigner
+from homeward.adapters.db import refresh_statistics
 from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.tables_exchange import handovers, tranches
 from homeward.adapters.tables_registry import persons
@@ -151,6 +152,7 @@ def run_demo(
         offered = [int(p.person_id) for t in plan.tranches for p in t.sides[side.value]]
         submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
     save_plan(agreement_id, planned, reserve, engine, events, code_key)
+    refresh_statistics(engine)
     _publish(engine, mediator, origin)
     with engine.connect() as conn:
         days = conn.execute(
@@ -163,6 +165,7 @@ def run_demo(
         days = []
     for tranche_id, day in days:
         _run_day(engine, events, tranche_id, day, rng, code_key)
+        refresh_statistics(engine)  # a day's handovers, releases and log entries
         cosigned = _publish(engine, mediator, origin)
         say(f"day {day} handed over; checkpoint cosigned over HTTP by {', '.join(cosigned)}")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from homeward.adapters.db import inserted_id
+from homeward.adapters.db import inserted_id, refresh_statistics
 from homeward.adapters.list_snapshots import snapshot_rows
 from homeward.adapters.tables_exchange import (
     agreement_signatures,
@@ -44,6 +44,10 @@ class SubmittedList:
     list_id: int
     version: int
     size: int
+
+
+# From this many rows written at once, the planner's statistics are refreshed afterwards.
+BULK_ROWS = 1000
 
 
 def _now() -> dt.datetime:
@@ -87,6 +91,7 @@ def submit_list(command: SubmitList, engine: Engine, events: EventSink) -> Submi
                     version=version,
                     recipient=command.recipient.value,
                     submitted_at=_now(),
+                    size=len(ids),
                 )
             )
         )
@@ -108,6 +113,8 @@ def submit_list(command: SubmitList, engine: Engine, events: EventSink) -> Submi
                 "size": len(ids),
             },
         )
+    if len(ids) >= BULK_ROWS:
+        refresh_statistics(engine, ("exchange_lists", "exchange_list_items"))
     return SubmittedList(int(list_id), version, len(ids))
 
 
@@ -185,6 +192,8 @@ def record_links(
         if purpose != "holdings":  # holdings events keep the shape the ledger always had
             payload["purpose"] = purpose
         events.append(conn, "ListsMatched", payload)
+    if len(rows) >= BULK_ROWS:
+        refresh_statistics(engine, ("identity_links",))
     return len(rows)
 
 

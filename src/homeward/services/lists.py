@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from homeward.adapters.list_snapshots import shared_rows, submitted_rows
-from homeward.adapters.tables_exchange import exchange_list_items, exchange_lists
+from homeward.adapters.tables_exchange import exchange_lists
 from homeward.adapters.tables_registry import persons
 from homeward.domain.lists import ListKind, diff_lists
 from homeward.domain.values import RegistryKind, Side
@@ -86,14 +86,9 @@ class ListVersion:
 
 def list_versions(engine: Engine, parties: tuple[Side, ...]) -> list[ListVersion]:
     """Every version of the lists the ``parties`` submitted, newest version first."""
-    count = func.count(exchange_list_items.c.person_id)
     query = (
-        select(exchange_lists, count.label("size"))
-        .join(
-            exchange_list_items, exchange_list_items.c.list_id == exchange_lists.c.id, isouter=True
-        )
+        select(exchange_lists)  # the size is stored with the list: no count of its items
         .where(exchange_lists.c.party.in_([p.value for p in parties]))
-        .group_by(exchange_lists.c.id)
         .order_by(
             exchange_lists.c.party,
             exchange_lists.c.kind,

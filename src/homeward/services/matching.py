@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, insert, select, update
 
-from homeward.adapters.db import inserted_id
+from homeward.adapters.db import inserted_id, refresh_statistics
 from homeward.adapters.tables_matching import match_candidates, match_reviews, record_merges
 from homeward.domain.person import PersonRecord
 from homeward.matching.decide import DEFAULT_THRESHOLDS, Decision, Thresholds
@@ -87,7 +87,9 @@ def find_registry_duplicates(cmd: FindDuplicates, engine: Engine, clock: Clock =
         for c in find_duplicates(cmd.records, cmd.model_path, cmd.thresholds)
     ]
     with engine.begin() as conn:
-        return _store(conn, rows)
+        stored = _store(conn, rows)
+    refresh_statistics(engine, ("match_candidates",))
+    return stored
 
 
 def duplicate_queue(engine: Engine, party: str) -> list[dict[str, Any]]:

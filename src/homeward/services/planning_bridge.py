@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select
 
+from homeward.adapters.db import among, refresh_statistics
 from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.tables_exchange import handovers, releases, tranches
 from homeward.adapters.tables_registry import persons
@@ -31,7 +32,7 @@ from homeward.services.handover import PlannedTranche, ReservePerson, save_plan
 def offer_candidates(conn: Connection, side: Side, person_ids: Sequence[int]) -> list[Candidate]:
     """The people ``side`` offers to release, as the planner sees them."""
     released = set(conn.execute(select(releases.c.person_id)).scalars())
-    rows = conn.execute(select(persons).where(persons.c.id.in_(list(person_ids)))).all()
+    rows = conn.execute(select(persons).where(among(persons.c.id, person_ids))).all()
     out = []
     for row in rows:
         record = row_to_record(row)
@@ -107,7 +108,13 @@ def plan_agreement(
     for side in BELLIGERENTS:
         offered = [int(p.person_id) for t in plan.tranches for p in t.sides[side.value]]
         submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
-    return save_plan(agreement_id, planned, reserve, engine, events, code_key)
+    tranche_ids = save_plan(agreement_id, planned, reserve, engine, events, code_key)
+    refresh_statistics(engine, PLAN_TABLES)
+    return tranche_ids
+
+
+# Written in bulk when a plan is stored: their statistics are refreshed afterwards.
+PLAN_TABLES = ("exchange_lists", "exchange_list_items", "tranches", "handovers", "reserves")
 
 
 _GONE = (HandoverState.FAILED.value, HandoverState.WITHDRAWN.value)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, update
 
-from homeward.adapters.db import inserted_id
+from homeward.adapters.db import inserted_id, refresh_statistics
 from homeward.adapters.personfile import RowResult, read_person_file
 from homeward.adapters.registry_repo import existing_hashes, record_to_values
 from homeward.adapters.tables_registry import import_batches, persons, quarantine
@@ -212,6 +212,7 @@ def import_person_file(
             .where(import_batches.c.id == batch_id)
             .values(imported=imported, quarantined=quarantined, unchanged=unchanged)
         )
+    refresh_statistics(engine, ("persons", "import_batches", "quarantine"))
     return ImportResult(int(batch_id), imported, quarantined, unchanged, held)
 
 

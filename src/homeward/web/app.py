@@ -47,15 +47,11 @@ API_MODULES = ("api_auth", "api_registry", "api_exchange", "api_agreement")
 
 
 def load_secret(settings: Settings) -> bytes:
-    """The workspace's signing secret for sessions and tokens, made on first use."""
-    path = Path(settings.keys_dir) / SECRET_FILE
-    if path.exists():
-        return path.read_bytes()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_bytes(32)
-    path.write_bytes(secret)
-    path.chmod(0o600)
-    return secret
+    """The workspace's signing secret for sessions and tokens, made on first use (once,
+    atomically and 0600, even when several server processes start together)."""
+    from homeward.adapters.private_file import read_or_create
+
+    return read_or_create(Path(settings.keys_dir) / SECRET_FILE, lambda: secrets.token_bytes(32))
 
 
 def _is_api(request: Request) -> bool:

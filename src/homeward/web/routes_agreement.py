@@ -32,6 +32,7 @@ from homeward.web.context import gettext_for, language_of, render, web
 from homeward.web.crossing_view import pending_proposals_context
 from homeward.web.errors import NotFound
 from homeward.web.i18n import LANGUAGES, pick
+from homeward.web.params import RowId
 from homeward.web.queries import latest_agreement_id
 from homeward.web.security import Require
 
@@ -59,7 +60,7 @@ async def agreement_page(request: Request, _p: Annotated[Principal, Depends(READ
 
 @router.get("/agreement/{agreement_id}/eligibility")
 async def eligibility_report(
-    request: Request, agreement_id: int, _p: Annotated[Principal, Depends(READ)]
+    request: Request, agreement_id: RowId, _p: Annotated[Principal, Depends(READ)]
 ) -> Response:
     report = await run_in_threadpool(eligibility, web(request).engine, agreement_id)
     return render(request, "_eligibility.html", {"report": report})
@@ -115,7 +116,7 @@ async def terms_text(
 @router.post("/agreement/{agreement_id}/sign")
 async def sign(
     request: Request,
-    agreement_id: int,
+    agreement_id: RowId,
     principal: Annotated[Principal, Depends(SIGN)],
     signed_note: Annotated[str, Form()] = "",
 ) -> Response:
@@ -189,7 +190,7 @@ async def make_plan(request: Request, _p: Annotated[Principal, Depends(PLAN_WRIT
 @router.get("/plan/{tranche_id}/manifest/{side}.{fmt}")
 async def manifest_download(
     request: Request,
-    tranche_id: int,
+    tranche_id: RowId,
     side: str,
     fmt: str,
     _p: Annotated[Principal, Depends(PLAN_READ)],

@@ -28,6 +28,7 @@ from homeward.services.handover import Step
 from homeward.web.context import gettext_for, render, web
 from homeward.web.crossing_view import QueueIn, card_context, describe, replay
 from homeward.web.errors import BadInput
+from homeward.web.params import RowId
 from homeward.web.security import Require
 
 router = APIRouter(include_in_schema=False)
@@ -125,7 +126,7 @@ async def lookup(
 @router.post("/handover/{handover_id}/step")
 async def step(
     request: Request,
-    handover_id: int,
+    handover_id: RowId,
     principal: Annotated[Principal, Depends(STEP)],
     step: Annotated[str, Form()] = "",
     note: Annotated[str, Form(max_length=4000)] = "",
@@ -149,7 +150,7 @@ async def step(
 @router.post("/handover/{handover_id}/exception")
 async def exception(
     request: Request,
-    handover_id: int,
+    handover_id: RowId,
     principal: Annotated[Principal, Depends(WRITE)],
     kind: Annotated[str, Form()] = "",
     note: Annotated[str, Form(max_length=4000)] = "",

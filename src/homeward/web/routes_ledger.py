@@ -30,6 +30,7 @@ from homeward.services.witnessing import list_witnesses, publish, witness_status
 from homeward.settings import Settings
 from homeward.web.context import gettext_for, render, web
 from homeward.web.errors import Conflict
+from homeward.web.params import LogIndex
 from homeward.web.security import Require
 
 router = APIRouter(include_in_schema=False)
@@ -94,7 +95,7 @@ async def ledger_verify(request: Request, _p: Annotated[Principal, Depends(READ)
 
 @router.get("/ledger/entries/{index}")
 async def ledger_entry(
-    request: Request, index: int, _p: Annotated[Principal, Depends(READ)]
+    request: Request, index: LogIndex, _p: Annotated[Principal, Depends(READ)]
 ) -> Response:
     def load() -> tuple[dict[str, Any] | None, bytes | None, str]:
         with web(request).engine.connect() as conn:
@@ -120,7 +121,7 @@ async def ledger_entry(
 
 @router.get("/ledger/proofs/{index}.json")
 async def ledger_proof(
-    request: Request, index: int, _p: Annotated[Principal, Depends(READ)]
+    request: Request, index: LogIndex, _p: Annotated[Principal, Depends(READ)]
 ) -> Response:
     """The inclusion proof bundle of one entry, to check offline with `homeward verify`."""
 

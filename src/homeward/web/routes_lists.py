@@ -26,6 +26,7 @@ from homeward.services.list_matching import (
 from homeward.services.lists import list_difference, list_versions, submit_registry
 from homeward.web.context import gettext_for, guard, render, web
 from homeward.web.errors import NotFound
+from homeward.web.params import RowId, Version
 from homeward.web.security import Require
 
 router = APIRouter(include_in_schema=False)
@@ -87,8 +88,8 @@ async def diff(
     party: str,
     kind: str,
     recipient: str,
-    old: int,
-    new: int,
+    old: Version,
+    new: Version,
 ) -> Response:
     try:
         side, list_kind, to = Side(party), ListKind(kind), Side(recipient)
@@ -122,7 +123,7 @@ async def run(request: Request, _p: Annotated[Principal, Depends(RUN_MATCHING)])
 @router.post("/review/{link_id}")
 async def decide_link(
     request: Request,
-    link_id: int,
+    link_id: RowId,
     principal: Annotated[Principal, Depends(MATCH_WRITE)],
     decision: Annotated[str, Form()] = "",
 ) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -13,6 +13,7 @@ from homeward.domain.values import RegistryKind, Side
 from homeward.services.access import Action, Principal, ResourceKind
 from homeward.services.registry import list_quarantine
 from homeward.web.context import gettext_for, render, web
+from homeward.web.params import Offset
 from homeward.web.queries import list_persons, recent_batches, registry_counts
 from homeward.web.reasons import explainer, field_label
 from homeward.web.security import Require
@@ -76,7 +77,7 @@ async def search(
     _p: Annotated[Principal, Depends(READ)],
     q: str = "",
     kind: str = "holdings",
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    offset: Offset = 0,
 ) -> Response:
     """The registry table (an htmx fragment): names typed in either script or in Latin."""
     rows, total = await run_in_threadpool(
