@@ -83,9 +83,10 @@ def test_erasure_blanks_the_person_on_every_submitted_list_and_drops_outcome_sal
     from homeward.adapters.tables_exchange import exchange_list_items, handovers
     from homeward.domain.handover import HandoverException
     from homeward.domain.lists import ListKind
+    from homeward.services.access import MemoryAccessLog, Principal, Role
+    from homeward.services.crossing import Desk, record_exception
     from homeward.services.disclosure import open_outcome
     from homeward.services.lists import submit_registry
-    from homeward.services.rebalance import record_exception
 
     rows = person_rows("RUH", 2, seed=12, military_share=1.0)
     import_rows(engine, tmp_path, Side.RU, RegistryKind.HOLDINGS, rows)
@@ -112,7 +113,9 @@ def test_erasure_blanks_the_person_on_every_submitted_list_and_drops_outcome_sal
             select(handovers.c.id).where(handovers.c.person_id == first)
         ).scalar()
     assert failing is not None
-    record_exception(failing, HandoverException.REFUSES_REPATRIATION, engine, events, actor="v")
+    verifier = Principal(0, "med.field", Side.MEDIATOR, Role.MEDIATOR_VERIFIER)
+    desk = Desk(engine, events, MemoryAccessLog())
+    record_exception(desk, verifier, failing, HandoverException.REFUSES_REPATRIATION)
     with engine.connect() as conn:
         assert open_outcome(conn, failing) is not None
         before = list(conn.execute(select(exchange_list_items.c.record)).scalars())

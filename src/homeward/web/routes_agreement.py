@@ -99,7 +99,7 @@ async def propose(
 
 @router.get("/agreement/{agreement_id}/terms.txt")
 async def terms_text(
-    request: Request, agreement_id: int, _p: Annotated[Principal, Depends(READ)]
+    request: Request, agreement_id: RowId, _p: Annotated[Principal, Depends(READ)]
 ) -> Response:
     """The exact text a party signs offline with `homeward cosigner sign --dir DIR FILE`."""
     try:

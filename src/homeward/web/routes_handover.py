@@ -190,7 +190,7 @@ async def replay_queue(
 @router.post("/handover/proposals/{proposal_id}")
 async def decide(
     request: Request,
-    proposal_id: int,
+    proposal_id: RowId,
     principal: Annotated[Principal, Depends(DECIDE)],
     decision: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "",
