@@ -18,4 +18,6 @@ OFFSET_MAX = 10_000_000
 RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
 LogIndex = Annotated[int, Path(ge=0, le=LOG_INDEX_MAX)]
 Version = Annotated[int, Query(ge=1, le=ROW_ID_MAX)]
+BaseVersion = Annotated[int, Query(ge=0, le=ROW_ID_MAX)]
+"""The version a difference starts from: 0 is "nothing submitted yet"."""
 Offset = Annotated[int, Query(ge=0, le=OFFSET_MAX)]

@@ -26,7 +26,7 @@ from homeward.services.list_matching import (
 from homeward.services.lists import list_difference, list_versions, submit_registry
 from homeward.web.context import gettext_for, guard, render, web
 from homeward.web.errors import NotFound
-from homeward.web.params import RowId, Version
+from homeward.web.params import BaseVersion, RowId, Version
 from homeward.web.security import Require
 
 router = APIRouter(include_in_schema=False)
@@ -88,7 +88,7 @@ async def diff(
     party: str,
     kind: str,
     recipient: str,
-    old: Version,
+    old: BaseVersion,
     new: Version,
 ) -> Response:
     try:
