@@ -23,6 +23,7 @@ from homeward.planning.model import Candidate
 from homeward.planning.plan import Plan
 from homeward.planning.planner import plan_exchange
 from homeward.planning.terms_file import terms_from_dict
+from homeward.services.carry_over import excluded_ids
 from homeward.services.events import EventSink
 from homeward.services.exchange import SubmitList, agreement_terms, latest_list, submit_list
 from homeward.services.handover import PlannedTranche, ReservePerson, save_plan
@@ -93,7 +94,9 @@ def plan_agreement(engine: Engine, events: EventSink, agreement_id: int) -> list
     side's release offer and store the plan (as the demo does); returns the tranche ids."""
     terms = terms_from_dict(agreement_terms(engine, agreement_id))
     with engine.connect() as conn:
-        candidates = acknowledged_candidates(conn)
+        # Carry-over: people an earlier round keeps out are never offered to the planner.
+        kept_out = excluded_ids(conn)
+        candidates = [c for c in acknowledged_candidates(conn) if int(c.person_id) not in kept_out]
     plan = plan_exchange(terms, candidates)
     planned, reserve = plan_to_tranches(plan)
     for side in BELLIGERENTS:
