@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import NoResultFound
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +19,7 @@ from homeward.services.access import Action, Principal, ResourceKind
 from homeward.services.agreement import agreement_view, eligibility, propose_terms
 from homeward.services.exchange import NotAllowed, sign_agreement
 from homeward.services.planning_bridge import manifest, plan_agreement, tranche_rows
+from homeward.services.rounds import NoSuchRound, chosen_round, rounds
 from homeward.web.context import gettext_for, render, web
 from homeward.web.errors import NotFound
 from homeward.web.queries import latest_agreement_id
@@ -101,24 +102,39 @@ async def sign(
     return RedirectResponse("/agreement", status_code=303)
 
 
+def _round_context(engine: Any, round_number: int | None) -> dict[str, Any]:
+    """The plan page's round (the newest signed one unless chosen) and the round list."""
+    try:
+        shown = chosen_round(engine, round_number)
+    except NoSuchRound as exc:
+        raise NotFound(str(exc)) from exc
+    return {"round": shown, "rounds": rounds(engine)}
+
+
 @router.get("/plan")
-async def plan_page(request: Request, _p: Annotated[Principal, Depends(PLAN_READ)]) -> Response:
+async def plan_page(
+    request: Request,
+    _p: Annotated[Principal, Depends(PLAN_READ)],
+    round_number: Annotated[int | None, Query(alias="round", ge=1, le=100_000)] = None,
+) -> Response:
     engine = web(request).engine
-    agreement_id = await run_in_threadpool(latest_agreement_id, engine)
+    context = await run_in_threadpool(_round_context, engine, round_number)
     agreement = None
     rows: list[dict[str, Any]] = []
-    if agreement_id is not None:
+    if context["round"] is not None:
+        agreement_id = context["round"].agreement_id
         agreement = await run_in_threadpool(agreement_view, engine, agreement_id)
         rows = await run_in_threadpool(tranche_rows, engine, agreement_id)
-    return render(request, "plan.html", {"agreement": agreement, "tranches": rows})
+    return render(request, "plan.html", context | {"agreement": agreement, "tranches": rows})
 
 
 @router.post("/plan")
 async def make_plan(request: Request, _p: Annotated[Principal, Depends(PLAN_WRITE)]) -> Response:
     engine = web(request).engine
-    agreement_id = await run_in_threadpool(latest_agreement_id, engine)
-    if agreement_id is None:
-        raise NotFound("there is no agreement to plan")
+    context = await run_in_threadpool(_round_context, engine, None)
+    if context["round"] is None:
+        raise NotFound("there is no signed agreement to plan")
+    agreement_id = context["round"].agreement_id
     view = await run_in_threadpool(agreement_view, engine, agreement_id)
     problem = None
     if len(view["signed"]) < len(Side):
@@ -128,14 +144,14 @@ async def make_plan(request: Request, _p: Annotated[Principal, Depends(PLAN_WRIT
     if problem is None:
         try:
             await run_in_threadpool(plan_agreement, engine, web(request).events, agreement_id)
-        except TermsCannotBeMetError as exc:
+        except (TermsCannotBeMetError, NotAllowed) as exc:
             problem = str(exc)
     if problem is not None:
         rows = await run_in_threadpool(tranche_rows, engine, agreement_id)
         return render(
             request,
             "plan.html",
-            {"agreement": view, "tranches": rows, "errors": {"plan": problem}},
+            context | {"agreement": view, "tranches": rows, "errors": {"plan": problem}},
             status=409,
         )
     return RedirectResponse("/plan", status_code=303)
