@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, update
 
 from homeward.adapters.tables_exchange import handovers, tranches
+from homeward.adapters.tables_registry import persons
 from homeward.domain.handover import HandoverException, InvalidTransition
 from homeward.domain.lists import ListKind
 from homeward.domain.values import RegistryKind, Side
@@ -22,14 +23,15 @@ from homeward.planning.terms_file import parse_terms_toml
 from homeward.scenario import generate_scenario, write_scenario
 from homeward.services.agreement import propose_terms
 from homeward.services.events import MemoryEventSink
-from homeward.services.exchange import sign_agreement
+from homeward.services.exchange import IdentityLink, record_links, sign_agreement
 from homeward.services.handover import Step, advance
 from homeward.services.lists import submit_registry
+from homeward.services.outcomes import registry_outcomes
 from homeward.services.planning_bridge import plan_agreement
 from homeward.services.programme import programme_bulletin
 from homeward.services.rebalance import record_exception
 from homeward.services.registry import ImportPersonFile, import_person_file
-from homeward.web.testing import log_in, make_app
+from homeward.web.testing import bearer, log_in, make_app
 
 
 def terms(name: str, total: int, day: str) -> str:
@@ -180,3 +182,76 @@ def test_a_small_count_cannot_be_had_by_subtracting_two_bulletins(
         # The new tranche's small counts never enter a sum: the exact part is unchanged.
         assert int(str(new).split("+")[0]) == old
     assert after["did_not_travel"]["RU"]["not_found"] == "<5"
+
+
+def test_the_registry_page_filters_people_by_their_outcome_in_the_exchange(
+    workspace,  # type: ignore[no-untyped-def]
+    engine: Engine,
+) -> None:
+    client, passwords, events = workspace
+    second = agreed(engine, events, "Istanbul-2 2025", 2, "2025-06-10")
+    plan_agreement(engine, events, second)
+    with engine.connect() as conn:
+        refusing = conn.execute(
+            select(handovers.c.id, handovers.c.person_id)
+            .join(tranches, tranches.c.id == handovers.c.tranche_id)
+            .where(tranches.c.agreement_id == second, handovers.c.from_party == "RU")
+            .order_by(handovers.c.id)
+        ).first()
+        received = (
+            conn.execute(
+                select(handovers.c.person_id).where(
+                    handovers.c.from_party == "RU", handovers.c.state == "received"
+                )
+            )
+            .scalars()
+            .first()
+        )
+        sought = (
+            conn.execute(
+                select(persons.c.id).where(persons.c.party == "UA", persons.c.kind == "sought")
+            )
+            .scalars()
+            .first()
+        )
+    assert refusing is not None
+    assert received is not None
+    assert sought is not None
+    record_links([IdentityLink(sought, received, 0.99, "match", {})], engine, events)
+    record_exception(
+        refusing.id, HandoverException.REFUSES_REPATRIATION, engine, events, actor="verifier-1"
+    )
+    log_in(client, "ua.officer", passwords["ua.officer"])
+    ua = bearer(client, "ua.officer", passwords["ua.officer"])
+    api = "/api/v1/parties/RU/registries/outcomes"
+    ru_for_ua = client.get(api, params={"outcome": "did_not_travel"}, headers=ua)
+    assert ru_for_ua.status_code in (403, 404)  # UA does not read RU's registry
+    mine = client.get(
+        "/api/v1/parties/UA/registries/outcomes", params={"kind": "sought"}, headers=ua
+    ).json()
+    assert mine["counts"]["recovered"] == 1
+    recovered = client.get(
+        "/api/v1/parties/UA/registries/outcomes",
+        params={"kind": "sought", "outcome": "recovered"},
+        headers=ua,
+    ).json()
+    assert [r["round"] for r in recovered["rows"]] == [1]
+    assert recovered["rows"][0]["date"] == "2025-05-23"
+    released = client.get(
+        "/api/v1/parties/UA/registries/outcomes", params={"outcome": "received"}, headers=ua
+    ).json()
+    assert released["total"] == 6
+    assert client.get(
+        "/api/v1/parties/UA/registries/outcomes", params={"outcome": "nonsense"}, headers=ua
+    ).status_code in (400, 422)
+    page = client.get("/parties/UA/registries/outcomes?outcome=in_tranche").text
+    assert 'id="outcomes"' in page
+    client.cookies.clear()
+    ru = bearer(client, "ru.officer", passwords["ru.officer"])
+    theirs = client.get(api, params={"outcome": "did_not_travel"}, headers=ru).json()
+    assert [r["reason"] for r in theirs["rows"]] == ["did_not_travel"]
+    assert [r["round"] for r in theirs["rows"]] == [2]
+    client.cookies.clear()
+    # The mediator (who reads no party registry page) knows its own finding.
+    seen = registry_outcomes(engine, Side.RU, RegistryKind.HOLDINGS, Side.MEDIATOR)
+    assert seen[refusing.person_id].reason == "refuses_repatriation"

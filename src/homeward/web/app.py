@@ -35,6 +35,7 @@ PAGE_MODULES = (
     "routes_public",
     "routes_dashboard",
     "routes_registry",
+    "routes_outcomes",
     "routes_lists",
     "routes_agreement",
     "routes_handover",
