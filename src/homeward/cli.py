@@ -114,6 +114,7 @@ FEATURE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("homeward.cli_ledger", "erase"),
     ("homeward.cli_ledger", "keys"),
     ("homeward.cli_web", "users"),
+    ("homeward.cli_report", "report"),
 )
 
 
