@@ -19,8 +19,14 @@ from homeward.settings import Settings
     required=True,
     help="Workspace folder to create (database DIR/homeward.db unless HOMEWARD_DATABASE_URL).",
 )
+@click.option(
+    "--programme",
+    is_flag=True,
+    help="Replay the three 2025 Istanbul rounds (1,000 for 1,000; all for all by category "
+    "in stages; 1,200 for 1,200) with carry-over between them.",
+)
 @click.pass_obj
-def demo(settings: Settings, seed: int, out: Path) -> None:
+def demo(settings: Settings, seed: int, out: Path, programme: bool = False) -> None:
     """Replay the Istanbul 2025 exchange (1,000 for 1,000 over three days) on synthetic people."""
     from homeward.adapters.tables_registry import persons
     from homeward.bootstrap import open_workspace
@@ -42,6 +48,14 @@ def demo(settings: Settings, seed: int, out: Path) -> None:
     passphrase = settings.passphrase
     ensure_keys(settings.keys_dir, passphrase)
     started = time.perf_counter()
+    if programme:
+        from homeward.cli_programme import run_programme_demo
+
+        try:
+            run_programme_demo(settings, workspace.engine, seed, out, passphrase)
+        finally:
+            workspace.close()
+        return
     try:
         result = run_demo(
             seed,

@@ -280,7 +280,7 @@ def category_terms_to_dict(terms: CategoryAgreement) -> dict[str, Any]:
         if r.max_age is not None:
             rule["max_age"] = r.max_age
         if r.age_on is not None:
-            rule["age_on"] = r.age_on.isoformat()
+            rule["reference_date"] = r.age_on.isoformat()
         if r.statuses is not None:
             rule["statuses"] = sorted(r.statuses)
         if r.category is not None:
@@ -290,10 +290,14 @@ def category_terms_to_dict(terms: CategoryAgreement) -> dict[str, Any]:
         "format": "homeward-category-terms/1",
         "name": terms.name,
         "categories": rules,
-        "first_stage": terms.first_stage.isoformat(),
-        "stage_capacity": terms.stage_capacity,
-        "days_between_stages": terms.days_between_stages,
-        "crossing": terms.crossing,
+        # The log refuses dates outside the schedule's own date keys ("date", "day",
+        # "reference_date"): they could be birth dates.
+        "stages": {
+            "date": terms.first_stage.isoformat(),
+            "capacity": terms.stage_capacity,
+            "every_days": terms.days_between_stages,
+            "crossing": terms.crossing,
+        },
         "all_for_all": terms.per_side is None,
     }
     if terms.per_side is not None:

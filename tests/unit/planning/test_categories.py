@@ -105,7 +105,7 @@ def test_a_number_per_side_caps_the_category_and_the_terms_have_a_canonical_form
         "name": "aged_18_25",
         "min_age": 18,
         "max_age": 25,
-        "age_on": "2025-06-02",
+        "reference_date": "2025-06-02",
     }
     assert canonical["per_side"] == 3
     assert canonical["all_for_all"] is False

@@ -1,0 +1,149 @@
+"""Use cases on category agreements ("all for all" for categories): propose, check who is
+eligible person by person, and plan the stages.
+
+The terms are stored like any agreement (canonical dict, signed by all three); a stage is
+a tranche of the round. Planning starts from the acknowledged holdings minus the people an
+earlier round keeps out (``services.carry_over``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Engine
+
+from homeward.domain.handover import HandoverException
+from homeward.domain.lists import ListKind
+from homeward.domain.values import BELLIGERENTS, Category, Health, Side
+from homeward.planning.categories import (
+    CategoryAgreement,
+    CategoryRule,
+    CategoryTermsError,
+    category_terms_problems,
+    category_terms_to_dict,
+    check_categories,
+    plan_stages,
+)
+from homeward.planning.model import Candidate
+from homeward.services.carry_over import excluded_ids
+from homeward.services.disclosure import committed_outcome
+from homeward.services.events import EventSink
+from homeward.services.exchange import SubmitList, agreement_terms, create_agreement, submit_list
+from homeward.services.handover import PlannedTranche, _load, _store, save_plan
+from homeward.services.planning_bridge import acknowledged_candidates
+
+FORMAT = "homeward-category-terms/1"
+
+
+def is_category_terms(terms: dict[str, Any]) -> bool:
+    return terms.get("format") == FORMAT
+
+
+def category_terms_from_dict(data: dict[str, Any]) -> CategoryAgreement:
+    """The terms back from their canonical form (``CategoryTermsError`` naming the key)."""
+    try:
+        rules = tuple(
+            CategoryRule(
+                name=str(r["name"]),
+                health=frozenset(Health(h) for h in r["health"]) if "health" in r else None,
+                min_age=int(r["min_age"]) if "min_age" in r else None,
+                max_age=int(r["max_age"]) if "max_age" in r else None,
+                age_on=(
+                    dt.date.fromisoformat(r["reference_date"]) if "reference_date" in r else None
+                ),
+                statuses=frozenset(r["statuses"]) if "statuses" in r else None,
+                category=Category(r["category"]) if "category" in r else None,
+            )
+            for r in data["categories"]
+        )
+        return CategoryAgreement(
+            name=str(data["name"]),
+            rules=rules,
+            first_stage=dt.date.fromisoformat(data["stages"]["date"]),
+            stage_capacity=int(data["stages"]["capacity"]),
+            days_between_stages=int(data["stages"].get("every_days", 7)),
+            per_side=int(data["per_side"]) if "per_side" in data else None,
+            crossing=str(data["stages"].get("crossing", "ua-by-border")),
+        )
+    except (KeyError, ValueError, TypeError) as exc:
+        raise CategoryTermsError(f"category terms: bad or missing {exc}") from exc
+
+
+def propose_category_terms(engine: Engine, events: EventSink, terms: CategoryAgreement) -> int:
+    """Record the terms as a new agreement awaiting signatures; refused whole (nothing
+    saved) when the categories contradict or overlap each other."""
+    problems = category_terms_problems(terms)
+    if problems:
+        raise CategoryTermsError("; ".join(problems))
+    return create_agreement(terms.name, category_terms_to_dict(terms), engine, events)
+
+
+def _candidates(engine: Engine) -> list[Candidate]:
+    with engine.connect() as conn:
+        kept_out = excluded_ids(conn)
+        return [c for c in acknowledged_candidates(conn) if int(c.person_id) not in kept_out]
+
+
+def category_eligibility(
+    engine: Engine, agreement_id: int, listed: Sequence[int] = ()
+) -> dict[str, Any]:
+    """Counts per side and category, the people a rule could not judge (missing field),
+    and which ``listed`` people fit no agreed category."""
+    terms = category_terms_from_dict(agreement_terms(engine, agreement_id))
+    report = check_categories(terms, _candidates(engine))
+    return {
+        "counts": report.counts(),
+        "missing": {p.person_id: p.missing for p in report.people if p.missing},
+        "do_not_fit": report.do_not_fit([str(i) for i in listed]),
+    }
+
+
+def plan_category_round(engine: Engine, events: EventSink, agreement_id: int) -> list[int]:
+    """Plan every stage of a signed category agreement; returns the tranche ids."""
+    terms = category_terms_from_dict(agreement_terms(engine, agreement_id))
+    stages = plan_stages(terms, _candidates(engine), [s.value for s in BELLIGERENTS])
+    planned = [
+        PlannedTranche(
+            day=s.number,
+            date=s.date,
+            crossing=terms.crossing,
+            people={
+                Side(side): [(int(pid), cat) for pid, cat in ps] for side, ps in s.people.items()
+            },
+        )
+        for s in stages
+    ]
+    # The plan first: if it is refused (an earlier round still open, someone kept out),
+    # no release offer has been submitted either.
+    ids = save_plan(agreement_id, planned, [], engine, events)
+    for side in BELLIGERENTS:
+        offered = [pid for t in planned for pid, _ in t.people[side]]
+        submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
+    return ids
+
+
+def record_stage_exception(
+    handover_id: int, exception: HandoverException, engine: Engine, events: EventSink, *, actor: str
+) -> None:
+    """Mark a handover of an all-for-all stage failed. No parity to keep, so nothing is
+    proposed: nobody is substituted or held back (the log entry is the same as in an
+    N-for-N tranche: "did not travel" and the sealed outcome for the mediator's findings)."""
+    with engine.begin() as conn:
+        handover, _ = _load(conn, handover_id)
+        handover.fail(exception)
+        _store(conn, handover_id, handover)
+        events.append(
+            conn,
+            "HandoverFailed",
+            {
+                "handover": handover_id,
+                "day": handover.day,
+                "person": events.person_ref(conn, handover.person_id),
+                "from": handover.from_side.value,
+                "category": handover.category.value,
+                **committed_outcome(conn, handover_id, exception),
+                "by": actor,
+            },
+        )
