@@ -12,11 +12,12 @@ from tests.factories import import_rows, person_rows
 
 from homeward.adapters.tables_exchange import handovers
 from homeward.adapters.tables_registry import persons
+from homeward.domain.carry_over import Clearance
 from homeward.domain.handover import HandoverException
 from homeward.domain.lists import ListKind
 from homeward.domain.rounds import RoundStatus
 from homeward.domain.values import Category, RegistryKind, Side
-from homeward.services.carry_over import flags, still_owed
+from homeward.services.carry_over import flags, record_clearance, still_owed
 from homeward.services.events import MemoryEventSink
 from homeward.services.exchange import (
     NotAllowed,
@@ -171,3 +172,45 @@ def test_the_dead_the_held_and_the_mediators_findings_are_kept_out_of_the_next_r
         with pytest.raises(NotAllowed, match="keeps out"):
             plan_one(engine, events, second, ua[4:5], [kept_out])
     plan_one(engine, events, second, ua[4:5], [ru[3]])  # not found: carried over, flagged
+
+
+def test_a_recorded_statement_lets_a_kept_out_person_be_planned_again(workspace) -> None:  # type: ignore[no-untyped-def]
+    engine, events = workspace
+    first = signed_round(engine, events, "Istanbul-1 2025")
+    ua, ru = people(engine, Side.UA), people(engine, Side.RU)
+    plan_one(engine, events, first, ua[:3], ru[:3])
+    with engine.connect() as conn:
+        hid = {
+            r.person_id: r.id for r in conn.execute(select(handovers.c.id, handovers.c.person_id))
+        }
+    refused, held, lost = ru[0][0], ru[1][0], ru[2][0]
+    record_exception(
+        hid[refused], HandoverException.REFUSES_REPATRIATION, engine, events, actor=MEDIATOR
+    )
+    record_exception(
+        hid[held], HandoverException.HELD_FOR_PROCEEDINGS, engine, events, actor=MEDIATOR
+    )
+    record_exception(hid[lost], HandoverException.NOT_FOUND, engine, events, actor=MEDIATOR)
+    run_through(engine, events, first)
+    with pytest.raises(NotAllowed, match="only MED may give this statement"):
+        record_clearance(
+            engine, events, refused, Clearance.MEDIATOR_CONFIRMATION, Side.RU, actor="ru-1"
+        )
+    with pytest.raises(NotAllowed, match="needs the holding party's statement, not a mediator"):
+        record_clearance(
+            engine, events, held, Clearance.MEDIATOR_CONFIRMATION, Side.MEDIATOR, actor=MEDIATOR
+        )
+    with pytest.raises(NotAllowed, match="only RU may give this statement"):
+        record_clearance(engine, events, held, Clearance.HOLDER_STATEMENT, Side.UA, actor="ua-1")
+    with pytest.raises(NotAllowed, match="nothing to clear"):
+        record_clearance(engine, events, lost, Clearance.HOLDER_STATEMENT, Side.RU, actor="ru-1")
+    record_clearance(
+        engine, events, refused, Clearance.MEDIATOR_CONFIRMATION, Side.MEDIATOR, actor=MEDIATOR
+    )
+    record_clearance(engine, events, held, Clearance.HOLDER_STATEMENT, Side.RU, actor="ru-1")
+    assert events.kinds()[-2:] == ["CarryOverCleared", "CarryOverCleared"]
+    with pytest.raises(NotAllowed, match="already cleared"):
+        record_clearance(engine, events, held, Clearance.HOLDER_STATEMENT, Side.RU, actor="ru-1")
+    second = signed_round(engine, events, "Istanbul-2 2025")
+    plan_one(engine, events, second, ua[3:6], ru[:3])
+    assert rounds(engine)[1].status is RoundStatus.PLANNED

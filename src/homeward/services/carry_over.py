@@ -8,24 +8,27 @@ half-saved); ``still_owed`` is where preparing the next round starts.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from homeward.adapters.tables_exchange import handovers, identity_links, releases, tranches
 from homeward.adapters.tables_registry import persons
-from homeward.domain.carry_over import CarryFlag, PastOutcome, carry_flag
+from homeward.adapters.tables_rounds import carry_over_clearances
+from homeward.domain.carry_over import CarryFlag, Clearance, PastOutcome, carry_flag
 from homeward.domain.handover import HandoverException, HandoverState
 from homeward.domain.lists import ListKind
 from homeward.domain.values import BELLIGERENTS, Side
+from homeward.services.events import EventSink
 from homeward.services.exchange import latest_list
 
 MAX_NAMED = 5
 
 
-def past_outcomes(conn: Connection) -> dict[int, PastOutcome]:
-    """Each person's last handover (the newest one), with its round number."""
+def _last_handovers(conn: Connection) -> dict[int, tuple[int, PastOutcome]]:
+    """Each person's last handover id and outcome (a release stands whatever came after)."""
     from homeward.adapters.rounds_repo import load_rounds
 
     number_of = {r.agreement_id: r.number for r in load_rounds(conn)}
@@ -40,32 +43,97 @@ def past_outcomes(conn: Connection) -> dict[int, PastOutcome]:
         .join(tranches, tranches.c.id == handovers.c.tranche_id)
         .order_by(handovers.c.id)
     ).all()
-    out: dict[int, PastOutcome] = {}
+    out: dict[int, tuple[int, PastOutcome]] = {}
     for r in rows:
-        out[int(r.person_id)] = PastOutcome(
-            int(r.person_id),
-            number_of.get(int(r.agreement_id), 0),
-            HandoverState(r.state),
-            HandoverException(r.exception) if r.exception else None,
+        out[int(r.person_id)] = (
+            int(r.id),
+            PastOutcome(
+                int(r.person_id),
+                number_of.get(int(r.agreement_id), 0),
+                HandoverState(r.state),
+                HandoverException(r.exception) if r.exception else None,
+            ),
         )
-    # A release stands whatever came after it (a later failed handover cannot undo it).
     for person_id in conn.execute(select(releases.c.person_id)).scalars():
-        past = out.get(int(person_id))
-        if past is not None and past.state not in (HandoverState.RELEASED, HandoverState.RECEIVED):
-            out[int(person_id)] = PastOutcome(
-                int(person_id), past.round_number, HandoverState.RELEASED, None
+        found = out.get(int(person_id))
+        if found is not None and found[1].state not in (
+            HandoverState.RELEASED,
+            HandoverState.RECEIVED,
+        ):
+            out[int(person_id)] = (
+                found[0],
+                PastOutcome(int(person_id), found[1].round_number, HandoverState.RELEASED, None),
             )
     return out
 
 
+def past_outcomes(conn: Connection) -> dict[int, PastOutcome]:
+    """Each person's last handover (the newest one), with its round number."""
+    return {pid: past for pid, (_, past) in _last_handovers(conn).items()}
+
+
 def flags(conn: Connection, viewer: Side) -> dict[int, CarryFlag]:
-    """Every person an earlier round left a flag on, worded for ``viewer``."""
+    """Every person an earlier round left a flag on, worded for ``viewer`` (a recorded
+    clearance lets a kept-out person be planned again)."""
+    cleared = set(conn.execute(select(carry_over_clearances.c.handover_id)).scalars())
     out: dict[int, CarryFlag] = {}
-    for person_id, past in past_outcomes(conn).items():
-        flag = carry_flag(past, viewer)
+    for person_id, (handover_id, past) in _last_handovers(conn).items():
+        flag = carry_flag(past, viewer, cleared=handover_id in cleared)
         if flag is not None:
             out[person_id] = flag
     return out
+
+
+def record_clearance(
+    engine: Engine,
+    events: EventSink,
+    person_id: int,
+    kind: Clearance,
+    by: Side,
+    *,
+    actor: str,
+) -> None:
+    """Record the statement that lets a kept-out person be planned in a later round: the
+    mediator's new confirmation, or the holding party's statement that proceedings are
+    over. Refused (``NotAllowed``, naming the person) when the person needs no such
+    statement, needs the other one, or ``by`` may not give it."""
+    from homeward.services.exchange import NotAllowed
+
+    with engine.begin() as conn:
+        last = _last_handovers(conn).get(person_id)
+        name = _names(conn, [person_id]).get(person_id, f"person {person_id}")
+        flag = carry_flag(last[1], Side.MEDIATOR) if last is not None else None
+        if last is None or flag is None or flag.needs is None:
+            why = flag.why if flag is not None else "no earlier round keeps them out"
+            raise NotAllowed(f"{name}: nothing to clear ({why})")
+        if flag.needs is not kind:
+            raise NotAllowed(f"{name}: {flag.why}, not a {kind.value.replace('_', ' ')}")
+        holder = conn.execute(
+            select(handovers.c.from_party).where(handovers.c.id == last[0])
+        ).scalar_one()
+        allowed = Side.MEDIATOR if kind is Clearance.MEDIATOR_CONFIRMATION else Side(holder)
+        if by is not allowed:
+            raise NotAllowed(f"{name}: only {allowed.value} may give this statement")
+        if conn.execute(
+            select(carry_over_clearances.c.handover_id).where(
+                carry_over_clearances.c.handover_id == last[0]
+            )
+        ).first():
+            raise NotAllowed(f"{name}: already cleared")
+        conn.execute(
+            insert(carry_over_clearances).values(
+                handover_id=last[0],
+                kind=kind.value,
+                by_party=by.value,
+                recorded_by=actor,
+                recorded_at=dt.datetime.now(dt.UTC),
+            )
+        )
+        events.append(
+            conn,
+            "CarryOverCleared",
+            {"handover": last[0], "round": last[1].round_number, "by": actor, "party": by.value},
+        )
 
 
 def excluded_ids(conn: Connection) -> set[int]:
