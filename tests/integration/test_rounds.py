@@ -4,6 +4,7 @@ round refused while the previous one is open, and what earlier rounds carry over
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,10 @@ from homeward.domain.handover import HandoverException
 from homeward.domain.lists import ListKind
 from homeward.domain.rounds import RoundStatus
 from homeward.domain.values import Category, RegistryKind, Side
+from homeward.planning.categories import CategoryAgreement, CategoryRule, CategoryTermsError
+from homeward.services.agreement import eligibility
 from homeward.services.carry_over import flags, record_clearance, still_owed
+from homeward.services.category_round import propose_category_terms
 from homeward.services.events import MemoryEventSink
 from homeward.services.exchange import (
     NotAllowed,
@@ -27,6 +31,7 @@ from homeward.services.exchange import (
     submit_list,
 )
 from homeward.services.handover import PlannedTranche, Step, advance, save_plan
+from homeward.services.planning_bridge import plan_agreement
 from homeward.services.rebalance import record_exception
 from homeward.services.rounds import NoSuchRound, chosen_round, rounds
 
@@ -214,3 +219,38 @@ def test_a_recorded_statement_lets_a_kept_out_person_be_planned_again(workspace)
     second = signed_round(engine, events, "Istanbul-2 2025")
     plan_one(engine, events, second, ua[3:6], ru[:3])
     assert rounds(engine)[1].status is RoundStatus.PLANNED
+
+
+def test_a_category_round_is_planned_in_stages_and_its_eligibility_names_missing_fields(
+    workspace,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    engine, events = workspace
+    rows = person_rows("UAY", 3, seed=9, military_share=1.0)
+    rows[0]["date_of_birth"] = "2003-03-03"
+    rows[1]["date_of_birth"] = ""
+    (tmp_path / "young").mkdir()
+    import_rows(engine, tmp_path / "young", Side.UA, RegistryKind.HOLDINGS, rows)
+    for side in (Side.UA, Side.RU):
+        held = [pid for pid, _ in people(engine, side)]
+        submit_list(SubmitList(side, ListKind.HOLDINGS_ACK, side.other, held), engine, events)
+    young = CategoryRule("aged_18_25", min_age=18, max_age=25, age_on=dt.date(2025, 6, 2))
+    with pytest.raises(CategoryTermsError, match="'aged_18_25' and 'again' overlap entirely"):
+        propose_category_terms(
+            engine,
+            events,
+            CategoryAgreement("bad", (young, replace(young, name="again")), dt.date(2025, 6, 9), 1),
+        )
+    assert rounds(engine) == []  # nothing saved
+    terms = CategoryAgreement("Istanbul-2 2025", (young,), dt.date(2025, 6, 9), 1)
+    agreement = propose_category_terms(engine, events, terms)
+    for party in Side:
+        sign_agreement(agreement, party, engine, events)
+    view = eligibility(engine, agreement)
+    assert view["counts"]["UA"]["aged_18_25"] >= 1
+    assert any(
+        m == ["aged_18_25: no birth date for the age rule"] for m in view["missing"].values()
+    )
+    tranche_ids = plan_agreement(engine, MemoryEventSink(), agreement)
+    eligible = [view["counts"].get(s, {}).get("aged_18_25", 0) for s in ("UA", "RU")]
+    assert len(tranche_ids) == max(eligible)  # one person per side per stage, all for all
