@@ -251,6 +251,7 @@ def test_the_registry_page_filters_people_by_their_outcome_in_the_exchange(
     theirs = client.get(api, params={"outcome": "did_not_travel"}, headers=ru).json()
     assert [r["reason"] for r in theirs["rows"]] == ["did_not_travel"]
     assert [r["round"] for r in theirs["rows"]] == [2]
+    assert [r["next_round"] for r in theirs["rows"]] == ["needs_mediator_confirmation"]
     client.cookies.clear()
     # The mediator (who reads no party registry page) knows its own finding.
     seen = registry_outcomes(engine, Side.RU, RegistryKind.HOLDINGS, Side.MEDIATOR)

@@ -34,6 +34,7 @@ class PersonOutcome:
     date: dt.date | None = None
     reason: str | None = None
     carried: bool = False
+    next_round: str | None = None  # why an earlier round carries or keeps the person out
 
 
 def holding_outcome(
@@ -45,6 +46,7 @@ def holding_outcome(
     round_number: int | None = None,
     date: dt.date | None = None,
     carried: bool = False,
+    next_round: str | None = None,
 ) -> PersonOutcome:
     """The outcome of a held person from their last handover (``state`` None: none yet).
 
@@ -61,8 +63,12 @@ def holding_outcome(
     if state is HandoverState.RELEASED:
         return PersonOutcome(Outcome.RELEASED, round_number, date)
     if state is HandoverState.WITHDRAWN:
-        return PersonOutcome(Outcome.DID_NOT_TRAVEL, round_number, date, DID_NOT_TRAVEL, carried)
+        return PersonOutcome(
+            Outcome.DID_NOT_TRAVEL, round_number, date, DID_NOT_TRAVEL, carried, next_round
+        )
     if state is HandoverState.FAILED:
         reason = outcome_seen_by(exception, viewer) if exception else DID_NOT_TRAVEL
-        return PersonOutcome(Outcome.DID_NOT_TRAVEL, round_number, date, reason, carried)
+        return PersonOutcome(
+            Outcome.DID_NOT_TRAVEL, round_number, date, reason, carried, next_round
+        )
     return PersonOutcome(Outcome.IN_TRANCHE, round_number, date)

@@ -20,12 +20,12 @@ from homeward.adapters.tables_exchange import (
     tranches,
 )
 from homeward.adapters.tables_registry import persons
-from homeward.domain.carry_over import carry_flag
+from homeward.domain.carry_over import CarryFlag, Clearance
 from homeward.domain.handover import HandoverException, HandoverState
 from homeward.domain.lists import ListKind
 from homeward.domain.outcomes import Outcome, PersonOutcome, holding_outcome
 from homeward.domain.values import RegistryKind, Side
-from homeward.services.carry_over import past_outcomes
+from homeward.services.carry_over import flags
 
 
 def registry_outcomes(
@@ -66,14 +66,14 @@ def registry_outcomes(
                 )
             ).scalars()
         )
-        past = past_outcomes(conn)
+        flags_for_viewer = flags(conn, viewer)  # counts the clearances recorded
     out: dict[int, PersonOutcome] = {}
     for pid in ids:
         if pid not in last:
             out[pid] = holding_outcome(None, None, viewer, offered=pid in offered)
             continue
         state, exception, agreement_id, date = last[pid]
-        flag = carry_flag(past[pid], viewer) if pid in past else None
+        flag = flags_for_viewer.get(pid)
         out[pid] = holding_outcome(
             HandoverState(state),
             HandoverException(exception) if exception else None,
@@ -81,6 +81,7 @@ def registry_outcomes(
             round_number=number_of.get(agreement_id),
             date=date,
             carried=flag is not None and not flag.excluded,
+            next_round=_next_round(flag),
         )
     return out
 
@@ -113,3 +114,18 @@ def _sought(
 def filter_by_outcome(outcomes: dict[int, PersonOutcome], outcome: Outcome) -> list[int]:
     """Person ids whose outcome is ``outcome``, in id order."""
     return sorted(pid for pid, o in outcomes.items() if o.outcome is outcome)
+
+
+def _next_round(flag: CarryFlag | None) -> str | None:
+    """What the flag means for the next round, as a word the pages translate."""
+    if flag is None:
+        return None
+    if not flag.excluded:
+        return "carried"
+    if flag.needs is Clearance.MEDIATOR_CONFIRMATION:
+        return "needs_mediator_confirmation"
+    if flag.needs is Clearance.HOLDER_STATEMENT:
+        return "needs_holder_statement"
+    if flag.outcome == HandoverException.DECEASED.value:
+        return "remains_track"
+    return "already_released"

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from homeward.services.access import Action, Principal, ResourceKind
+from homeward.services.carry_over import still_owed
 from homeward.services.programme import programme_summary
 from homeward.services.reports import exchange_summary, sought_recovered, summary_seen_by
 from homeward.services.rounds import NoSuchRound, chosen_round, rounds
@@ -46,6 +47,10 @@ def dashboard_data(
             if principal.role.is_mediator or e["side"] == principal.party.value
         ]
     history = programme_summary(engine, principal.party)
+    owed = {
+        side: {k: v for k, v in figures.items() if k in ("still_sought", "still_held")}
+        for side, figures in still_owed(engine, principal.party).items()
+    }
     return {
         "summary": summary,
         "recovered": recovered,
@@ -53,6 +58,7 @@ def dashboard_data(
         "round": shown,
         "rounds": rounds(engine),
         "history": history,
+        "owed": owed,
     }
 
 

@@ -73,6 +73,7 @@ def outcome_rows(
                 "date": o.date.isoformat() if o.date else None,
                 "reason": o.reason,
                 "carried": o.carried,
+                "next_round": o.next_round,
             }
         )
     return {
