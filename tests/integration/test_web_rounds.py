@@ -113,6 +113,19 @@ def test_round_one_stays_shown_while_round_two_is_only_a_draft(workspace, engine
     bulletin = client.get("/api/v1/bulletin").json()
     assert [r["name"] for r in bulletin["rounds"]] == ["Istanbul-1 2025"]
     assert bulletin["totals"]["RU"]["total"] == 6
+    token = bearer(client, "ua.viewer", passwords["ua.viewer"])
+    listed = client.get("/api/v1/rounds", headers=token).json()
+    assert [(r["round"], r["status"]) for r in listed["rounds"]] == [
+        (1, "completed"),
+        (2, "draft"),
+    ]
+    assert listed["history"]["cumulative"]["released_by"] == {"UA": 6, "RU": 6}
+    shown = client.get("/api/v1/rounds/summary", headers=token).json()
+    assert shown["round"]["name"] == "Istanbul-1 2025"
+    assert shown["totals"]["UA"]["total"] == 6
+    draft = client.get("/api/v1/rounds/summary", params={"round": 2}, headers=token).json()
+    assert draft["round"]["status"] == "draft"
+    assert draft["tranches"] == []
 
 
 def test_round_one_stays_selectable_after_round_two_is_carried_out(

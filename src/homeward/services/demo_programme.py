@@ -92,7 +92,7 @@ def round_2_terms() -> CategoryAgreement:
 
 
 def round_3_terms() -> Terms:
-    """Istanbul-3 (23 July 2025): 1,200 for 1,200, in three tranches."""
+    """Istanbul-3 (23 July 2025): 1,200 more prisoners of war each, in three tranches."""
     return Terms(
         name="Istanbul-3 2025: 1200 for 1200",
         total_per_side=1200,
@@ -101,9 +101,15 @@ def round_3_terms() -> Terms:
         reserve_size=40,
         crossing_points=(CrossingPoint(name=BORDER, daily_capacity=500),),
         tranches=(
-            TrancheTerms("day-1", dt.date(2025, 8, 14), BORDER, total=400),
-            TrancheTerms("day-2", dt.date(2025, 8, 24), BORDER, total=400),
-            TrancheTerms("day-3", dt.date(2025, 10, 2), BORDER, total=400),
+            TrancheTerms(
+                "day-1", dt.date(2025, 8, 14), BORDER, total=400, military=400, civilian=0
+            ),
+            TrancheTerms(
+                "day-2", dt.date(2025, 8, 24), BORDER, total=400, military=400, civilian=0
+            ),
+            TrancheTerms(
+                "day-3", dt.date(2025, 10, 2), BORDER, total=400, military=400, civilian=0
+            ),
         ),
     )
 

@@ -41,7 +41,7 @@ PAGE_MODULES = (
     "routes_handover",
     "routes_ledger",
 )
-API_MODULES = ("api_auth", "api_registry", "api_exchange")
+API_MODULES = ("api_auth", "api_registry", "api_exchange", "api_rounds")
 
 
 def load_secret(settings: Settings) -> bytes:
