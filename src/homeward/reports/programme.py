@@ -26,7 +26,7 @@ def _t(_: Gettext, msgid: str, **values: object) -> str:
 def _round_chart(r: dict[str, Any], side: str, _: Gettext) -> str:
     days = r["tranches"]
     return stacked_bars(
-        f"{r['round']}. {r['name']}: {_t(_, 'Released by %(side)s', side=side)}",
+        _t(_, "Released by %(side)s", side=side),
         [f"{t['day']} ({t['date']})" for t in days],
         [
             Series(_("military"), [t["released_by"][side]["military"] for t in days]),
@@ -40,7 +40,7 @@ def _cumulative_chart(data: dict[str, Any], _: Gettext) -> str:
     rounds = data["rounds"]
     return stacked_bars(
         _("Released per round"),
-        [f"{r['round']}. {r['name']}" for r in rounds],
+        [_t(_, "Round %(n)s", n=r["round"]) for r in rounds],
         [Series(side, [r["totals"][side]["total"] for r in rounds]) for side in ("UA", "RU")],
         width=480,
     )
@@ -79,6 +79,8 @@ def render_programme_report(data: dict[str, Any], _: Gettext, lang: str = "en") 
         charts = "".join(_round_chart(r, s, _) for s in sides) if r["tranches"] else ""
         sections.append(
             f"""<h2>{escape(_t(_, "Round %(n)s", n=r["round"]))}: {escape(r["name"])}</h2>
+<p class="muted">{_("Recovered by UA")}: {r.get("recovered", {}).get("UA", 0)} ·
+{_("Recovered by RU")}: {r.get("recovered", {}).get("RU", 0)}</p>
 <div class="charts">{charts}</div>
 <table><thead><tr><th rowspan="2">{_("Day")}</th><th rowspan="2">{_("Date")}</th>{head}</tr>
 <tr>{sub}</tr></thead><tbody>{rows}<tr><td><b>{_("Total")}</b></td><td></td>{totals}</tr></tbody></table>
