@@ -251,6 +251,11 @@ def test_a_category_round_is_planned_in_stages_and_its_eligibility_names_missing
     assert any(
         m == ["aged_18_25: no birth date for the age rule"] for m in view["missing"].values()
     )
+    surname = rows[1]["surname"]
+    assert any(
+        line.startswith(surname) and line.endswith("aged_18_25: no birth date for the age rule")
+        for line in view["missing_named"]
+    )
     tranche_ids = plan_agreement(engine, MemoryEventSink(), agreement)
     eligible = [view["counts"].get(s, {}).get("aged_18_25", 0) for s in ("UA", "RU")]
     assert len(tranche_ids) == max(eligible)  # one person per side per stage, all for all

@@ -58,7 +58,7 @@ def eligibility(engine: Engine, agreement_id: int) -> dict[str, Any]:
         from homeward.services.category_round import category_eligibility
 
         view = category_eligibility(engine, agreement_id)
-        return {"counts": view["counts"], "summary": "", "missing": view["missing"]}
+        return {"counts": view["counts"], "summary": "", **view}
     terms = terms_from_dict(raw)
     with engine.connect() as conn:
         candidates = acknowledged_candidates(conn)

@@ -141,6 +141,11 @@ def excluded_ids(conn: Connection) -> set[int]:
     return {pid for pid, f in flags(conn, Side.MEDIATOR).items() if f.excluded}
 
 
+def person_names(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
+    """Person id -> "Surname Given (record id)", for messages that name a person."""
+    return _names(conn, ids)
+
+
 def _names(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
     rows = conn.execute(
         select(persons.c.id, persons.c.record_id, persons.c.surname, persons.c.given_name).where(

@@ -27,7 +27,7 @@ from homeward.planning.categories import (
     plan_stages,
 )
 from homeward.planning.model import Candidate
-from homeward.services.carry_over import excluded_ids
+from homeward.services.carry_over import excluded_ids, person_names
 from homeward.services.disclosure import committed_outcome
 from homeward.services.events import EventSink
 from homeward.services.exchange import SubmitList, agreement_terms, create_agreement, submit_list
@@ -93,11 +93,31 @@ def category_eligibility(
     and which ``listed`` people fit no agreed category."""
     terms = category_terms_from_dict(agreement_terms(engine, agreement_id))
     report = check_categories(terms, _candidates(engine))
+    missing = {p.person_id: p.missing for p in report.people if p.missing}
+    unfit = report.do_not_fit([str(i) for i in listed])
+    with engine.connect() as conn:
+        names = person_names(conn, [int(pid) for pid in missing] + [int(i) for i in listed])
     return {
         "counts": report.counts(),
-        "missing": {p.person_id: p.missing for p in report.people if p.missing},
-        "do_not_fit": report.do_not_fit([str(i) for i in listed]),
+        "missing": missing,
+        # The same, naming each person (surname, given name, record id).
+        "missing_named": [
+            f"{names.get(int(pid), f'person {pid}')}: {line}"
+            for pid, lines in missing.items()
+            for line in lines
+        ],
+        "do_not_fit": [_named(line, names) for line in unfit],
     }
+
+
+def _named(line: str, names: dict[int, str]) -> str:
+    """ "person 12 fits no ..." with the person's name and record id instead of the id."""
+    head, _, rest = line.partition(" ")
+    pid, _, tail = rest.partition(" ")
+    if head == "person" and pid.rstrip(":").isdigit():
+        number = int(pid.rstrip(":"))
+        return f"{names.get(number, f'person {number}')}{':' if pid.endswith(':') else ''} {tail}"
+    return line
 
 
 def plan_category_round(engine: Engine, events: EventSink, agreement_id: int) -> list[int]:
