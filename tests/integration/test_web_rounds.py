@@ -110,6 +110,7 @@ def test_round_one_stays_shown_while_round_two_is_only_a_draft(workspace, engine
     assert 'id="draft-note"' in draft
     assert "Istanbul-1 2025" in client.get("/plan").text.split("</h1>")[0]
     assert client.get("/dashboard?round=9").status_code == 404
+    assert 'id="agreement-draft"' in client.get("/agreement").text  # signing happens there
     bulletin = client.get("/api/v1/bulletin").json()
     assert [r["name"] for r in bulletin["rounds"]] == ["Istanbul-1 2025"]
     assert bulletin["totals"]["RU"]["total"] == 6
