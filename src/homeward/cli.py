@@ -115,6 +115,7 @@ FEATURE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("homeward.cli_ledger", "keys"),
     ("homeward.cli_web", "users"),
     ("homeward.cli_report", "report"),
+    ("homeward.cli_rounds", "rounds"),
 )
 
 
