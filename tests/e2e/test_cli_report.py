@@ -114,3 +114,19 @@ def test_rounds_are_listed_and_a_holders_statement_clears_a_person_for_the_next_
     right = runner.invoke(main, [*base, "--kind", "holder_statement", "--by", "RU"])
     assert right.exit_code == 0, right.output
     assert "0 kept out" in runner.invoke(main, ["rounds", "owed"]).output.splitlines()[0]
+
+
+def test_agreement_check_reads_category_terms_and_names_a_contradiction(tmp_path: Path) -> None:
+    example = Path(__file__).parents[2] / "docs" / "examples" / "istanbul-2025-round-2.toml"
+    runner = CliRunner()
+    ok = runner.invoke(main, ["agreement", "check", str(example)])
+    assert ok.exit_code == 0, ok.output
+    assert "all for all, stages of 40 per side every 5 days from 2025-06-09" in ok.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        example.read_text(encoding="utf-8").replace("max_age = 25", "max_age = 16"),
+        encoding="utf-8",
+    )
+    refused = runner.invoke(main, ["agreement", "check", str(bad)])
+    assert refused.exit_code == 1
+    assert "category 'aged_18_25' contradicts itself: age from 18 to 16" in refused.output

@@ -31,6 +31,7 @@ from homeward.services.planning_bridge import plan_agreement
 from homeward.services.programme import programme_bulletin
 from homeward.services.rebalance import record_exception
 from homeward.services.registry import ImportPersonFile, import_person_file
+from homeward.services.rounds import rounds
 from homeward.web.testing import bearer, log_in, make_app
 
 
@@ -270,3 +271,27 @@ def test_the_registry_page_filters_people_by_their_outcome_in_the_exchange(
     # The mediator (who reads no party registry page) knows its own finding.
     seen = registry_outcomes(engine, Side.RU, RegistryKind.HOLDINGS, Side.MEDIATOR)
     assert seen[refusing.person_id].reason == "refuses_repatriation"
+
+
+def test_category_terms_proposed_on_the_agreement_page_show_as_a_draft_with_their_rules(
+    workspace,  # type: ignore[no-untyped-def]
+    engine: Engine,
+) -> None:
+    client, passwords, _events = workspace
+    csrf = log_in(client, "med.coordinator", passwords["med.coordinator"])
+    example = Path(__file__).parents[2] / "docs" / "examples" / "istanbul-2025-round-2.toml"
+    text = example.read_text(encoding="utf-8")
+    bad = client.post(
+        "/agreement",
+        data={"terms_toml": text.replace("max_age = 25", "max_age = 16"), "csrf_token": csrf},
+    )
+    assert bad.status_code == 422
+    assert "contradicts itself: age from 18 to 16" in bad.text
+    assert len(rounds(engine)) == 1  # nothing saved
+    made = client.post("/agreement", data={"terms_toml": text, "csrf_token": csrf})
+    assert made.status_code in (200, 303)
+    page = client.get("/agreement").text
+    assert 'id="category-terms"' in page
+    assert "aged_18_25" in page
+    assert 'id="agreement-draft"' in page
+    assert "Istanbul-1 2025" in client.get("/dashboard").text.split("</h1>")[0]

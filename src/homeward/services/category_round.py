@@ -8,7 +8,6 @@ earlier round keeps out (``services.carry_over``).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,16 +15,16 @@ from sqlalchemy import Engine
 
 from homeward.domain.handover import HandoverException
 from homeward.domain.lists import ListKind
-from homeward.domain.values import BELLIGERENTS, Category, Health, Side
+from homeward.domain.values import BELLIGERENTS, Side
 from homeward.planning.categories import (
     CategoryAgreement,
-    CategoryRule,
     CategoryTermsError,
     category_terms_problems,
     category_terms_to_dict,
     check_categories,
     plan_stages,
 )
+from homeward.planning.category_terms_file import category_terms_from_dict
 from homeward.planning.model import Candidate
 from homeward.services.carry_over import excluded_ids, person_names
 from homeward.services.disclosure import committed_outcome
@@ -33,42 +32,6 @@ from homeward.services.events import EventSink
 from homeward.services.exchange import SubmitList, agreement_terms, create_agreement, submit_list
 from homeward.services.handover import PlannedTranche, _load, _store, save_plan
 from homeward.services.planning_bridge import acknowledged_candidates
-
-FORMAT = "homeward-category-terms/1"
-
-
-def is_category_terms(terms: dict[str, Any]) -> bool:
-    return terms.get("format") == FORMAT
-
-
-def category_terms_from_dict(data: dict[str, Any]) -> CategoryAgreement:
-    """The terms back from their canonical form (``CategoryTermsError`` naming the key)."""
-    try:
-        rules = tuple(
-            CategoryRule(
-                name=str(r["name"]),
-                health=frozenset(Health(h) for h in r["health"]) if "health" in r else None,
-                min_age=int(r["min_age"]) if "min_age" in r else None,
-                max_age=int(r["max_age"]) if "max_age" in r else None,
-                age_on=(
-                    dt.date.fromisoformat(r["reference_date"]) if "reference_date" in r else None
-                ),
-                statuses=frozenset(r["statuses"]) if "statuses" in r else None,
-                category=Category(r["category"]) if "category" in r else None,
-            )
-            for r in data["categories"]
-        )
-        return CategoryAgreement(
-            name=str(data["name"]),
-            rules=rules,
-            first_stage=dt.date.fromisoformat(data["stages"]["date"]),
-            stage_capacity=int(data["stages"]["capacity"]),
-            days_between_stages=int(data["stages"].get("every_days", 7)),
-            per_side=int(data["per_side"]) if "per_side" in data else None,
-            crossing=str(data["stages"].get("crossing", "ua-by-border")),
-        )
-    except (KeyError, ValueError, TypeError) as exc:
-        raise CategoryTermsError(f"category terms: bad or missing {exc}") from exc
 
 
 def propose_category_terms(engine: Engine, events: EventSink, terms: CategoryAgreement) -> int:

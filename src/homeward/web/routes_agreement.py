@@ -55,6 +55,19 @@ async def eligibility_report(
     return render(request, "_eligibility.html", {"report": report})
 
 
+def _propose_category(engine: Any, events: Any, text: str) -> str | None:
+    """Propose category terms; the problem in words if they are refused (nothing saved)."""
+    from homeward.planning.categories import CategoryTermsError
+    from homeward.planning.category_terms_file import parse_category_terms_toml
+    from homeward.services.category_round import propose_category_terms
+
+    try:
+        propose_category_terms(engine, events, parse_category_terms_toml(text))
+    except (TermsFileError, CategoryTermsError) as exc:
+        return str(exc)
+    return None
+
+
 @router.post("/agreement")
 async def propose(
     request: Request,
@@ -69,6 +82,13 @@ async def propose(
     if terms_toml.strip():
         if len(terms_toml.encode()) > MAX_TERMS_BYTES:
             errors["terms_toml"] = _("The terms are too long (64 KB at most).")
+        elif "[[categories]]" in terms_toml:  # a category agreement (docs/rounds.md)
+            problem = await run_in_threadpool(
+                _propose_category, web(request).engine, web(request).events, terms_toml
+            )
+            if problem is None:
+                return RedirectResponse("/agreement", status_code=303)
+            errors["terms_toml"] = problem
         else:
             try:
                 terms = parse_terms_toml(terms_toml)
