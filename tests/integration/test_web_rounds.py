@@ -6,6 +6,7 @@ and no count under 5 can be recovered by subtracting successive bulletins."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -236,6 +237,15 @@ def test_the_registry_page_filters_people_by_their_outcome_in_the_exchange(
     record_exception(
         refusing.id, HandoverException.REFUSES_REPATRIATION, engine, events, actor="verifier-1"
     )
+    # The rounds API gives a party its own side's exceptions only (they name record ids),
+    # and the mediator's finding only as "did not travel".
+    for user, side in (("ua.viewer", "UA"), ("ru.viewer", "RU")):
+        token = bearer(client, user, passwords[user])
+        history = client.get("/api/v1/rounds", headers=token).json()["history"]
+        seen = [e for r in history["rounds"] for e in r["exceptions"]]
+        assert {e["side"] for e in seen} <= {side}
+        assert "refuses_repatriation" not in json.dumps(history)
+    assert [e["side"] for r in history["rounds"] for e in r["exceptions"]] == ["RU"]
     log_in(client, "ua.officer", passwords["ua.officer"])
     ua = bearer(client, "ua.officer", passwords["ua.officer"])
     api = "/api/v1/parties/RU/registries/outcomes"

@@ -47,6 +47,9 @@ def dashboard_data(
             if principal.role.is_mediator or e["side"] == principal.party.value
         ]
     history = programme_summary(engine, principal.party)
+    if not principal.role.is_mediator:  # record ids: a party sees its own side's only
+        for r in history["rounds"]:
+            r["exceptions"] = [e for e in r["exceptions"] if e["side"] == principal.party.value]
     owed = {
         side: {k: v for k, v in figures.items() if k in ("still_sought", "still_held")}
         for side, figures in still_owed(engine, principal.party).items()
