@@ -143,6 +143,7 @@ def test_round_one_stays_selectable_after_round_two_is_carried_out(
     assert "Istanbul-2 2025" in page.split("</h1>")[0]
     assert 'href="/dashboard?round=1"' in page
     history = page.split('id="history"')[1]
+    assert 'id="rounds-chart"' in history  # recovered against sought after each round
     assert "Istanbul-1 2025" in history
     assert '<td class="num"><b>10</b></td>' in history.split('id="cumulative"')[1]  # 6 + 4
     first = client.get("/dashboard?round=1").text

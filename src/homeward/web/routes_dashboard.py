@@ -104,6 +104,19 @@ def charts(data: dict[str, Any], _: Any) -> dict[str, Markup]:
             cumulative[_("Home to Ukraine")].append(running["RU"])
             cumulative[_("Home to Russia")].append(running["UA"])
         out["cumulative"] = line_chart(labels, cumulative, home, _("Cumulative progress"))
+    history = data.get("history")
+    if history and len(history["rounds"]) > 1:
+        # Recovered against sought per party over time: after each round, cumulatively.
+        labels = [_("Round %(n)s", n=r["round"]) for r in history["rounds"]]
+        names = {"UA": _("Recovered by UA"), "RU": _("Recovered by RU")}
+        running = {"UA": 0, "RU": 0}
+        lines: dict[str, list[float]] = {names["UA"]: [], names["RU"]: []}
+        for r in history["rounds"]:
+            for side in running:
+                running[side] += r["recovered"][side]
+                lines[names[side]].append(running[side])
+        colours = {names["UA"]: COLOURS["UA"], names["RU"]: COLOURS["RU"]}
+        out["rounds"] = line_chart(labels, lines, colours, _("Recovered after each round"))
     rec = data["recovered"]
     out["recovered"] = progress_bars(
         [
