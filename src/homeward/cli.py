@@ -141,6 +141,8 @@ FEATURE_COMMANDS: tuple[tuple[str, str], ...] = (
     ("homeward.cli_web", "users"),
     ("homeward.cli_changes", "changes"),
     ("homeward.cli_lists", "lists"),
+    ("homeward.cli_report", "report"),
+    ("homeward.cli_rounds", "rounds"),
 )
 
 

@@ -27,8 +27,14 @@ from homeward.settings import Settings
     help="planned: stop once the exchange is planned and checkpointed, nobody handed over "
     "(a training workspace for the crossing).",
 )
+@click.option(
+    "--programme",
+    is_flag=True,
+    help="Replay the three 2025 Istanbul rounds (1,000 for 1,000; all for all by category "
+    "in stages; 1,200 for 1,200) with carry-over between them.",
+)
 @click.pass_obj
-def demo(settings: Settings, seed: int, out: Path, until: str) -> None:
+def demo(settings: Settings, seed: int, out: Path, until: str, programme: bool = False) -> None:
     """Replay the Istanbul 2025 exchange (1,000 for 1,000 over three days) on synthetic people."""
     from homeward.adapters.checkin_secret import load_or_create
     from homeward.adapters.schema import metadata
@@ -61,6 +67,15 @@ def demo(settings: Settings, seed: int, out: Path, until: str) -> None:
     )
     for side, cosigner in cosigners.dirs.items():
         click.echo(f"  {side.value}'s cosigner: {cosigner.path} ({cosigner.verifier().text()})")
+    if programme:
+        from homeward.cli_programme import run_programme_demo
+
+        try:
+            run_programme_demo(settings, workspace.engine, seed, out, mediator, cosigners.dirs)
+        finally:
+            cosigners.close()
+            workspace.close()
+        return
     try:
         result = run_demo(
             seed,

@@ -79,6 +79,9 @@ def agreement_check(ctx: click.Context, terms_file: Path, canonical: bool) -> No
     Exit 2 when a key is unknown, missing or of the wrong type (the key is named);
     exit 1 when the terms contradict themselves (e.g. tranches that do not add up).
     """
+    if "[[categories]]" in terms_file.read_text(encoding="utf-8"):
+        _check_category_terms(ctx, terms_file, canonical)
+        return
     try:
         terms = load_terms(terms_file)
     except TermsFileError as exc:
@@ -93,6 +96,41 @@ def agreement_check(ctx: click.Context, terms_file: Path, canonical: bool) -> No
     problems = terms_problems(terms)
     for problem in problems:
         click.echo(f"problem: {problem.message}", err=True)
+    if problems:
+        ctx.exit(1)
+    click.echo("terms are consistent")
+
+
+def _check_category_terms(ctx: click.Context, terms_file: Path, canonical: bool) -> None:
+    """A category agreement ("all for all" by category, docs/rounds.md)."""
+    from homeward.planning.categories import category_terms_problems, category_terms_to_dict
+    from homeward.planning.category_terms_file import parse_category_terms_toml
+
+    try:
+        terms = parse_category_terms_toml(terms_file.read_text(encoding="utf-8"))
+    except TermsFileError as exc:
+        click.echo(f"error: {terms_file}: {exc}", err=True)
+        ctx.exit(2)
+    if canonical:
+        data = category_terms_to_dict(terms)
+        click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+        return
+    number = "all for all" if terms.per_side is None else f"{terms.per_side:,} per side"
+    click.echo(terms.name)
+    click.echo(
+        f"  {number}, stages of {terms.stage_capacity} per side every "
+        f"{terms.days_between_stages} days from {terms.first_stage.isoformat()}"
+    )
+    for rule in terms.rules:
+        click.echo(
+            f"  category {rule.name}: "
+            + ", ".join(
+                f"{k} {v}" for k, v in sorted((k, repr(v)) for k, v in rule.selectors().items())
+            )
+        )
+    problems = category_terms_problems(terms)
+    for problem in problems:
+        click.echo(f"problem: {problem}", err=True)
     if problems:
         ctx.exit(1)
     click.echo("terms are consistent")

@@ -6,6 +6,7 @@ from homeward.adapters import (  # noqa: F401 - imported for their tables
     tables_ledger,
     tables_matching,
     tables_registry,
+    tables_rounds,
     tables_web,
 )
 from homeward.adapters.tables import metadata

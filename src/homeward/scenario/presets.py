@@ -71,7 +71,26 @@ SMALL = Preset(
     ru_people=PeoplePlan(Side.RU, 120, 0.3, 3, 140, 0.88, 0.09, 0.03, 3),
 )
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (ISTANBUL_2025, SMALL)}
+# The 2025 programme (three Istanbul rounds): by mid-2025 the side that held 1,348 in
+# June 2024 held far more, enough for 1,000, the category stages and 1,200 more.
+ISTANBUL_2025_PROGRAMME = Preset(
+    name="istanbul-2025-programme",
+    reference_date=dt.date(2025, 5, 16),
+    ua_people=ISTANBUL_2025.ua_people,
+    ru_people=PeoplePlan(
+        nation=Side.RU,
+        held=3400,
+        held_civilian_share=0.28,
+        holder_facilities=25,
+        sought_total=3700,
+        confirmed_share=0.88,
+        missing_share=0.09,
+        family_duplicate_share=0.03,
+        family_not_held=60,
+    ),
+)
+
+PRESETS: dict[str, Preset] = {p.name: p for p in (ISTANBUL_2025, SMALL, ISTANBUL_2025_PROGRAMME)}
 
 
 def get_preset(name: str) -> Preset:

@@ -62,7 +62,13 @@ def agreement_view(engine: Engine, agreement_id: int) -> dict[str, Any]:
 
 def eligibility(engine: Engine, agreement_id: int) -> dict[str, Any]:
     """The eligibility report for the people each side acknowledged holding."""
-    terms = terms_from_dict(agreement_terms(engine, agreement_id))
+    raw = agreement_terms(engine, agreement_id)
+    if raw.get("format") == "homeward-category-terms/1":  # a category agreement (round 2)
+        from homeward.services.category_round import category_eligibility
+
+        view = category_eligibility(engine, agreement_id)
+        return {"counts": view["counts"], "summary": "", **view}
+    terms = terms_from_dict(raw)
     with engine.connect() as conn:
         candidates = acknowledged_candidates(conn)
     report = check_eligibility(terms, candidates)

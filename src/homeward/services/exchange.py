@@ -74,6 +74,12 @@ def submit_list(command: SubmitList, engine: Engine, events: EventSink) -> Submi
                 f"{len(foreign)} persons are not in {command.party.value}'s {wanted_kind} "
                 f"registry (first: {foreign[0]})"
             )
+        if command.kind is ListKind.RELEASE_OFFER:
+            from homeward.services.carry_over import release_problems
+
+            again = release_problems(conn, ids)
+            if again:
+                raise NotAllowed("the offer lists people already released: " + "; ".join(again))
         version = 1 + int(
             conn.execute(
                 select(func.coalesce(func.max(exchange_lists.c.version), 0)).where(

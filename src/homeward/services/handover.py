@@ -34,8 +34,10 @@ from homeward.domain.handover import (
 )
 from homeward.domain.values import Category, Side
 from homeward.planning.codes import checkin_code
+from homeward.services.carry_over import exclusion_problems
 from homeward.services.events import EventSink
 from homeward.services.exchange import NotAllowed
+from homeward.services.rounds import ensure_can_plan
 
 
 def free_code(
@@ -114,6 +116,16 @@ def save_plan(
             select(tranches.c.id).where(tranches.c.agreement_id == agreement_id)
         ).first():
             raise NotAllowed(f"agreement {agreement_id} is already planned")
+        ensure_can_plan(conn, agreement_id)
+        kept_out = exclusion_problems(
+            conn,
+            [pid for t in planned for people in t.people.values() for pid, _ in people],
+            Side.UA,
+        )
+        if kept_out:
+            raise NotAllowed(
+                "the plan includes people an earlier round keeps out: " + "; ".join(kept_out)
+            )
         for tranche in planned:
             tranche_id = inserted_id(
                 conn.execute(

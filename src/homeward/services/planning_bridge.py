@@ -24,9 +24,11 @@ from homeward.planning.model import Candidate
 from homeward.planning.plan import Plan
 from homeward.planning.planner import plan_exchange
 from homeward.planning.terms_file import terms_from_dict
+from homeward.services.carry_over import excluded_ids
 from homeward.services.events import EventSink
 from homeward.services.exchange import SubmitList, agreement_terms, latest_list, submit_list
 from homeward.services.handover import PlannedTranche, ReservePerson, save_plan
+from homeward.services.rounds import ensure_can_plan
 
 
 def offer_candidates(conn: Connection, side: Side, person_ids: Sequence[int]) -> list[Candidate]:
@@ -100,9 +102,17 @@ def plan_agreement(
 ) -> list[int]:
     """Plan the tranches of a signed agreement from the acknowledged lists, submit each
     side's release offer and store the plan (as the demo does); returns the tranche ids."""
-    terms = terms_from_dict(agreement_terms(engine, agreement_id))
+    stored = agreement_terms(engine, agreement_id)
+    if stored.get("format") == "homeward-category-terms/1":
+        from homeward.services.category_round import plan_category_round
+
+        return plan_category_round(engine, events, agreement_id)
+    terms = terms_from_dict(stored)
     with engine.connect() as conn:
-        candidates = acknowledged_candidates(conn)
+        ensure_can_plan(conn, agreement_id)  # before any release offer is submitted
+        # Carry-over: people an earlier round keeps out are never offered to the planner.
+        kept_out = excluded_ids(conn)
+        candidates = [c for c in acknowledged_candidates(conn) if int(c.person_id) not in kept_out]
     plan = plan_exchange(terms, candidates)
     planned, reserve = plan_to_tranches(plan)
     for side in BELLIGERENTS:

@@ -37,13 +37,14 @@ PAGE_MODULES = (
     "routes_public",
     "routes_dashboard",
     "routes_registry",
+    "routes_outcomes",
     "routes_lists",
     "routes_agreement",
     "routes_handover",
     "routes_ledger",
     "routes_accounts",
 )
-API_MODULES = ("api_auth", "api_registry", "api_exchange", "api_agreement")
+API_MODULES = ("api_auth", "api_registry", "api_exchange", "api_agreement", "api_rounds")
 
 
 def load_secret(settings: Settings) -> bytes:

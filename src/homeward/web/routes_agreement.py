@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.exc import NoResultFound
 from starlette.concurrency import run_in_threadpool
@@ -28,6 +28,7 @@ from homeward.services.agreement import (
 from homeward.services.crossing import manifest_reserve
 from homeward.services.exchange import NotAllowed, sign_agreement
 from homeward.services.planning_bridge import manifest, plan_agreement, tranche_rows
+from homeward.services.rounds import NoSuchRound, chosen_round, rounds
 from homeward.web.context import gettext_for, language_of, render, web
 from homeward.web.crossing_view import pending_proposals_context
 from homeward.web.errors import NotFound
@@ -66,6 +67,19 @@ async def eligibility_report(
     return render(request, "_eligibility.html", {"report": report})
 
 
+def _propose_category(engine: Any, events: Any, text: str) -> str | None:
+    """Propose category terms; the problem in words if they are refused (nothing saved)."""
+    from homeward.planning.categories import CategoryTermsError
+    from homeward.planning.category_terms_file import parse_category_terms_toml
+    from homeward.services.category_round import propose_category_terms
+
+    try:
+        propose_category_terms(engine, events, parse_category_terms_toml(text))
+    except (TermsFileError, CategoryTermsError) as exc:
+        return str(exc)
+    return None
+
+
 @router.post("/agreement")
 async def propose(
     request: Request,
@@ -80,6 +94,13 @@ async def propose(
     if terms_toml.strip():
         if len(terms_toml.encode()) > MAX_TERMS_BYTES:
             errors["terms_toml"] = _("The terms are too long (64 KB at most).")
+        elif "[[categories]]" in terms_toml:  # a category agreement (docs/rounds.md)
+            problem = await run_in_threadpool(
+                _propose_category, web(request).engine, web(request).events, terms_toml
+            )
+            if problem is None:
+                return RedirectResponse("/agreement", status_code=303)
+            errors["terms_toml"] = problem
         else:
             try:
                 terms = parse_terms_toml(terms_toml)
@@ -145,25 +166,42 @@ async def sign(
     return RedirectResponse("/agreement", status_code=303)
 
 
+def _round_context(engine: Any, round_number: int | None) -> dict[str, Any]:
+    """The plan page's round (the newest signed one unless chosen) and the round list."""
+    try:
+        shown = chosen_round(engine, round_number)
+    except NoSuchRound as exc:
+        raise NotFound(str(exc)) from exc
+    return {"round": shown, "rounds": rounds(engine)}
+
+
 @router.get("/plan")
-async def plan_page(request: Request, _p: Annotated[Principal, Depends(PLAN_READ)]) -> Response:
+async def plan_page(
+    request: Request,
+    _p: Annotated[Principal, Depends(PLAN_READ)],
+    round_number: Annotated[int | None, Query(alias="round", ge=1, le=100_000)] = None,
+) -> Response:
     engine = web(request).engine
-    agreement_id = await run_in_threadpool(latest_agreement_id, engine)
+    context = await run_in_threadpool(_round_context, engine, round_number)
     agreement = None
     rows: list[dict[str, Any]] = []
-    if agreement_id is not None:
+    if context["round"] is not None:
+        agreement_id = context["round"].agreement_id
         agreement = await run_in_threadpool(agreement_view, engine, agreement_id)
         rows = await run_in_threadpool(tranche_rows, engine, agreement_id)
     pending = await pending_proposals_context(request, _p)
-    return render(request, "plan.html", {"agreement": agreement, "tranches": rows, **pending})
+    return render(
+        request, "plan.html", context | {"agreement": agreement, "tranches": rows, **pending}
+    )
 
 
 @router.post("/plan")
 async def make_plan(request: Request, _p: Annotated[Principal, Depends(PLAN_WRITE)]) -> Response:
     engine = web(request).engine
-    agreement_id = await run_in_threadpool(latest_agreement_id, engine)
-    if agreement_id is None:
-        raise NotFound("there is no agreement to plan")
+    context = await run_in_threadpool(_round_context, engine, None)
+    if context["round"] is None:
+        raise NotFound("there is no signed agreement to plan")
+    agreement_id = context["round"].agreement_id
     view = await run_in_threadpool(agreement_view, engine, agreement_id)
     problem = None
     if len(view["signed"]) < len(Side):
@@ -174,14 +212,14 @@ async def make_plan(request: Request, _p: Annotated[Principal, Depends(PLAN_WRIT
         try:
             key = load_or_create(web(request).settings.keys_dir)
             await run_in_threadpool(plan_agreement, engine, web(request).events, agreement_id, key)
-        except TermsCannotBeMetError as exc:
+        except (TermsCannotBeMetError, NotAllowed) as exc:
             problem = str(exc)
     if problem is not None:
         rows = await run_in_threadpool(tranche_rows, engine, agreement_id)
         return render(
             request,
             "plan.html",
-            {"agreement": view, "tranches": rows, "errors": {"plan": problem}},
+            context | {"agreement": view, "tranches": rows, "errors": {"plan": problem}},
             status=409,
         )
     return RedirectResponse("/plan", status_code=303)

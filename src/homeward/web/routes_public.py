@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -9,9 +10,8 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from homeward.services.access import Principal, ResourceKind
-from homeward.services.reports import exchange_summary, public_bulletin
+from homeward.services.programme import programme_bulletin
 from homeward.web.context import render, web
-from homeward.web.queries import latest_agreement_id
 from homeward.web.security import Require
 
 router = APIRouter()
@@ -19,10 +19,9 @@ PUBLIC = Require(ResourceKind.PUBLIC)
 
 
 def bulletin_data(engine: Any) -> dict[str, Any] | None:
-    agreement_id = latest_agreement_id(engine)
-    if agreement_id is None:
-        return None
-    return public_bulletin(exchange_summary(engine, agreement_id))
+    """Every round's completed tranches up to today (none dated in the future)."""
+    data = programme_bulletin(engine, dt.datetime.now(dt.UTC).date())
+    return data if data["rounds"] else None
 
 
 @router.get("/bulletin", include_in_schema=False)
@@ -37,7 +36,8 @@ async def bulletin_page(
 async def bulletin_api(
     request: Request, _p: Annotated[Principal | None, Depends(PUBLIC)]
 ) -> dict[str, Any]:
-    """The public bulletin: people returned home per day and category, small counts
-    (under 5) shown as "<5". No personal data."""
+    """The public bulletin: people returned home per completed tranche of every round and
+    category, small counts (under 5) shown as "<5" and never part of a sum. No personal
+    data."""
     data = await run_in_threadpool(bulletin_data, web(request).engine)
-    return data or {"exchange": None, "days": [], "totals": {}}
+    return data or {"exchange": None, "rounds": [], "days": [], "totals": {}}
