@@ -9,7 +9,12 @@ from pathlib import Path
 from faker import Faker
 from sqlalchemy import Engine
 
+from homeward.domain.handover import HandoverException
 from homeward.domain.values import RegistryKind, Side
+from homeward.services import crossing
+from homeward.services.access import MemoryAccessLog, Principal, Role
+from homeward.services.crossing import Desk
+from homeward.services.events import EventSink
 from homeward.services.registry import ImportPersonFile, import_person_file
 
 HEADER = [
@@ -65,3 +70,18 @@ def import_rows(
 ) -> None:
     path = write_rows(tmp / f"{party.value}-{kind.value}.csv", rows)
     import_person_file(ImportPersonFile(party, kind, path), engine)
+
+
+def record_exception(
+    handover_id: int,
+    exception: HandoverException,
+    engine: Engine,
+    events: EventSink,
+    actor: str = "verifier-1",
+) -> None:
+    """The mediator's field verifier records ``exception`` at the crossing, through the
+    crossing service; the rebalancing proposal it leaves stays pending."""
+    verifier = Principal(0, actor, Side.MEDIATOR, Role.MEDIATOR_VERIFIER)
+    crossing.record_exception(
+        Desk(engine, events, MemoryAccessLog()), verifier, handover_id, exception
+    )

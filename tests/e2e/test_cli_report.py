@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-from homeward.services.rebalance import record_exception
 from sqlalchemy import Engine, select
+from tests.factories import record_exception
 from tests.integration.test_web_rounds import agreed, run_round
 
 from homeward.adapters.db import make_engine

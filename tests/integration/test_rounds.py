@@ -8,9 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from homeward.services.rebalance import record_exception
 from sqlalchemy import Engine, select
-from tests.factories import import_rows, person_rows
+from tests.factories import import_rows, person_rows, record_exception
 
 from homeward.adapters.tables_exchange import handovers
 from homeward.adapters.tables_registry import persons

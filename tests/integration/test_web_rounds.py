@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from homeward.services.rebalance import record_exception
 from sqlalchemy import Engine, select, update
+from tests.factories import record_exception
 
 from homeward.adapters.tables_exchange import handovers, tranches
 from homeward.adapters.tables_registry import persons
