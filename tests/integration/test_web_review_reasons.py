@@ -12,12 +12,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from homeward.adapters.tables_registry import persons
+from homeward.domain.lists import ListKind
 from homeward.domain.person import PersonRecord
 from homeward.domain.values import PartialDate, RegistryKind, Sex, Side
 from homeward.matching.engine import match_records
 from homeward.matching.synth_compound import generate
 from homeward.services.events import MemoryEventSink
 from homeward.services.exchange import IdentityLink, record_links
+from homeward.services.lists import submit_registry
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.web.testing import log_in, make_app
 
@@ -46,6 +48,8 @@ def test_the_review_page_shows_what_agreed_and_what_did_not_in_words(
     held = [HELD, *generate(0, 400, seed=8).registry]
     _import(engine, tmp_path, Side.UA, RegistryKind.SOUGHT, [SOUGHT])
     _import(engine, tmp_path, Side.RU, RegistryKind.HOLDINGS, held)
+    # A party sees the other side's rows only as submitted to it.
+    submit_registry(engine, MemoryEventSink(), Side.RU, ListKind.HOLDINGS_ACK)
     [result] = match_records(held, [SOUGHT])
     assert result.record_id == "RU-H1"
     reasons = {"field_weights": dict(result.field_weights), "flags": result.flags}
