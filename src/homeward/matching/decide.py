@@ -20,8 +20,11 @@ class Thresholds:
     of match weight and itself above ``review`` goes to review: namesakes are for people.
     So does a match on which a name or the birth date plainly disagrees (a field weight below
     ``veto`` bits) unless a service or document number agrees: a twin in the same unit
-    agrees on everything but the given name. Names alone make a match only above ``undated``:
-    without an agreeing birth date or number a pair below it goes to review."""
+    agrees on everything but the given name; such a pair below the match band is no match.
+    A match whose given name is a known name other than the record's (the request's name is
+    in the tables, yet the names do not agree) goes to review too, unless a number agrees:
+    a twin whose name is close to his brother's. Names alone make a match only above
+    ``undated``: without an agreeing birth date or number a pair below it goes to review."""
 
     match: float = 0.8
     review: float = 0.5
@@ -35,12 +38,10 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds()
-SWAPPED = "names_swapped"
+SWAPPED = "names_swapped"  # a field weight: the candidate read the request's names swapped
 VETO_FIELDS = ("surname", "given_name", "date_of_birth")
-IDENTIFIERS = (
-    "service_number",
-    "document_number",
-)  # agreeing, they lift the veto  # a field weight: the candidate read the request's names swapped
+IDENTIFIERS = ("service_number", "document_number")  # agreeing, they lift the veto
+UNTABLED = "given_name_not_in_tables"  # a request flag: its given name is in no table
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,27 +128,41 @@ def decide(
             and second.probability >= thresholds.review
             and best.match_weight - second.match_weight < thresholds.margin
         )
-        vetoed = any(
-            best.field_weights.get(f, 0.0) < thresholds.veto for f in VETO_FIELDS
-        ) and not any(best.field_weights.get(f, 0.0) > 0 for f in IDENTIFIERS)
         identified = any(best.field_weights.get(f, 0.0) > 0 for f in IDENTIFIERS)
+        vetoed = not identified and any(
+            best.field_weights.get(f, 0.0) < thresholds.veto for f in VETO_FIELDS
+        )
+        other_name = (
+            not identified
+            and SWAPPED not in best.field_weights
+            and best.field_weights.get("given_name", 0.0) < 0
+            and UNTABLED not in flag.split(",")
+        )
         undated = (
             best.field_weights.get("date_of_birth", 0.0) <= 0
             and not identified
             and best.probability < thresholds.undated
         )
-        if decision is Decision.MATCH and (close or vetoed or undated):
+        # A known given name that plainly disagrees is another person (a brother), whatever
+        # else agrees; one outside the tables may be a typo, which a reviewer can judge.
+        brother = other_name and best.field_weights.get("given_name", 0.0) < thresholds.veto
+        if decision is Decision.MATCH and (close or vetoed or undated or other_name):
             decision = Decision.REVIEW
+        if brother or (
+            decision is Decision.REVIEW and vetoed and best.probability < thresholds.match
+        ):
+            decision = Decision.NO_MATCH
         if SWAPPED in best.field_weights:
             flag = ",".join(sorted({*flag.split(","), SWAPPED} - {""}))
+        found = decision is not Decision.NO_MATCH
         results.append(
             MatchResult(
                 request_id,
-                best.record_id,
+                best.record_id if found else None,
                 best.probability,
                 decision,
                 dict(best.field_weights),
-                second.record_id if close and second else None,
+                second.record_id if close and second and found else None,
                 flag,
             )
         )

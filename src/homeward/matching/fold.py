@@ -46,11 +46,14 @@ _LATIN_SPECIAL = {
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), r)
     for p, r in (
-        (r"^x", "kh"),  # GOST 7.79 writes х as x at the start of a word
-        (r"x", "ks"),
+        # A soft sign written j after a consonant (Kuzjmyn, Romanecj, Kovalj): no sound.
+        (r"(?<=[bcdfghklmnprstvzš])j(?=[bcdfghklmnprstvzšžč]|$)", ""),
         (r"gu(?=[eiy])", "g"),
-        (r"schtsch|shtsh|szcz|shch|chtch|tsch|tch|sch|zh|sh|kh|ch|cz|sz|gh|h|g", "x"),
-        (r"ck", "k"),
+        # x is х in GOST 7.79 B and in informal spellings (Myxajljuk, Tverdoxlib); кс is
+        # written ks by every scheme homeward reads.
+        (r"schtsch|shtsh|szcz|shch|chtch|tsch|tch|sch|zh|sh|kh|ch|cz|sz|gh|h|g|x", "x"),
+        (r"tc", "ts"),  # ц written tc (Vorontcov, Gzhitckii)
+        (r"ck", "tsk"),  # ц before к (Gžickij): no scheme writes к as ck
         (r"c(?=[eijy]|$)", "s"),  # Polish and Czech c is ц before j (Cjucjura) and at the end
         (r"c", "k"),
         (r"q", "k"),
@@ -59,6 +62,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"[wf]", "v"),
         (r"ou", "u"),
         (r"[yj]", "i"),
+        (r"(.)\1+", r"\1"),  # Andriyenko and Андриенко alike before ie is read
         (r"ie", "e"),
         (r"io", "o"),
         (r"(.)\1+", r"\1"),

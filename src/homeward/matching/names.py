@@ -58,6 +58,15 @@ def _patronymic_index() -> dict[str, str]:
 
 
 def _given_lookup(folded: str, sex: str | None) -> str | None:
+    """The key of a folded given name. The fold reads a Latin x as х; a name not found so
+    is tried with x as кс (Olexandr, Maxym)."""
+    found = _given_lookup_one(folded, sex)
+    if found is None and "x" in folded:
+        found = _given_lookup_one(folded.replace("x", "ks"), sex)
+    return found
+
+
+def _given_lookup_one(folded: str, sex: str | None) -> str | None:
     exact, skeletons, by_sex = _given_index()
     if sex is not None and (folded, sex) in by_sex:
         return by_sex[(folded, sex)]

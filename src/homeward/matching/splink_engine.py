@@ -130,6 +130,8 @@ BLOCKING_RULES: list[BlockingRuleCreator | dict[str, Any]] = [
     block_on("surname_key", "patronymic_key"),
     block_on("given_key", "patronymic_key", "dob_y"),
     block_on("surname_phon", "dob"),
+    # a damaged surname and a wrong year together: day and month still agree
+    block_on("given_key", "patronymic_key", "dob_m", "dob_d"),
     block_on("service_number"),
     block_on("document_number"),
 ]

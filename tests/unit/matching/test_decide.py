@@ -44,10 +44,17 @@ def test_thresholds_must_be_ordered() -> None:
         Thresholds(match=0.4, review=0.6)
 
 
-def test_a_twin_who_differs_only_in_given_name_goes_to_review() -> None:
+def test_a_twin_whose_known_given_name_plainly_differs_is_no_match() -> None:
     twin = Candidate("Q1", "R1", 0.9999, 25.0, {"given_name": -8.4, "surname": 9.0,
                                                "date_of_birth": 13.0, "unit": 12.0})  # fmt: skip
     [result] = decide(["Q1"], [twin])
+    assert (result.decision, result.record_id) == (Decision.NO_MATCH, None)
+
+
+def test_a_plainly_different_given_name_outside_the_tables_goes_to_review() -> None:
+    typo = Candidate("Q1", "R1", 0.9999, 25.0, {"given_name": -8.4, "surname": 9.0,
+                                               "date_of_birth": 13.0, "unit": 12.0})  # fmt: skip
+    [result] = decide(["Q1"], [typo], flags={"Q1": "given_name_not_in_tables"})
     assert (result.decision, result.record_id) == (Decision.REVIEW, "R1")
 
 
@@ -72,3 +79,32 @@ def test_a_match_read_with_the_names_swapped_is_flagged() -> None:
                                                 "names_swapped": -4.3})  # fmt: skip
     [result] = decide(["Q1"], [pair], flags={"Q1": "lookalikes_fixed"})
     assert result.flags == "lookalikes_fixed,names_swapped"
+
+
+def test_a_pair_below_the_match_band_whose_given_name_plainly_disagrees_is_no_match() -> None:
+    weights = {"given_name": -8.8, "surname": 9.0, "patronymic": 5.8, "date_of_birth": 13.4}
+    [result] = decide(["Q1"], [Candidate("Q1", "R1", 0.6, 0.6, weights)])
+    assert (result.decision, result.record_id, result.runner_up) == (Decision.NO_MATCH, None, None)
+    assert result.field_weights == weights  # the reasons stay for the page
+
+
+def test_an_agreeing_service_number_keeps_a_disagreeing_pair_in_review() -> None:
+    weights = {"given_name": -8.8, "surname": 9.0, "service_number": 0.5}
+    [result] = decide(["Q1"], [Candidate("Q1", "R1", 0.6, 0.6, weights)])
+    assert (result.decision, result.record_id) == (Decision.REVIEW, "R1")
+
+
+def test_a_known_given_name_other_than_the_records_sends_a_match_to_review() -> None:
+    weights = {"given_name": -0.3, "surname": 10.6, "patronymic": 5.8, "date_of_birth": 13.4}
+    [result] = decide(["Q1"], [Candidate("Q1", "R1", 0.999, 10.0, weights)])
+    assert (result.decision, result.record_id) == (Decision.REVIEW, "R1")
+
+
+def test_a_given_name_outside_the_tables_that_is_close_still_matches() -> None:
+    weights = {"given_name": -0.3, "surname": 10.6, "patronymic": 5.8, "date_of_birth": 13.4}
+    [result] = decide(
+        ["Q1"],
+        [Candidate("Q1", "R1", 0.999, 10.0, weights)],
+        flags={"Q1": "given_name_not_in_tables"},
+    )
+    assert (result.decision, result.record_id) == (Decision.MATCH, "R1")

@@ -89,3 +89,40 @@ def test_phonetic_key_keeps_the_first_letter_and_consonants() -> None:
     assert phonetic(fold("Шевченко")) == "xvxnk"
     assert phonetic(fold("Shevchenko")) == phonetic(fold("Shevchanko"))
     assert phonetic("") == ""
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("Kuzjmyn", "Кузьмин"),
+        ("Romanecj", "Романець"),
+        ("PRYKHODJKO", "Приходько"),
+        ("Kovalj", "Коваль"),
+    ],
+)
+def test_a_soft_sign_written_j_after_a_consonant_is_silent(latin: str, cyrillic: str) -> None:
+    assert fold(latin) == fold(cyrillic)
+
+
+def test_a_j_before_a_vowel_still_stands_for_the_iotated_vowel() -> None:
+    assert fold("Ljudmyla") == fold("Людмила")
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"), [("Myxaljuk", "Михалюк"), ("Tverdoxlib", "Твердохліб")]
+)
+def test_x_for_kha_folds_like_kha(latin: str, cyrillic: str) -> None:
+    assert fold(latin) == fold(cyrillic)
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [("Vorontcov", "Воронцов"), ("Gzhitckii", "Гжицький"), ("Gžic'kij", "Гжицький")],
+)
+def test_tse_written_tc_or_before_k_folds_like_tse(latin: str, cyrillic: str) -> None:
+    assert fold(latin) == fold(cyrillic)
+
+
+@pytest.mark.parametrize("spelling", ["Andriyenko", "Андрієнко", "Андриенко"])
+def test_a_doubled_i_before_e_folds_like_one(spelling: str) -> None:
+    assert fold(spelling) == fold("Андриенко")

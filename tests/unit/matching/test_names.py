@@ -106,3 +106,11 @@ def test_tables_name_their_sources_and_have_no_dangling_keys() -> None:
 def test_every_male_name_has_all_four_patronymics() -> None:
     for name in given_names():
         assert len(name.patronymics) == (4 if name.sex == "M" else 0), name.key
+
+
+def test_a_latin_x_reads_as_ks_when_the_name_is_not_found_as_kha() -> None:
+    assert given_key("Maxym") == given_key("Максим")
+
+
+def test_a_latin_x_for_kha_in_a_given_name_still_finds_the_name() -> None:
+    assert given_key("Myxajlo") == given_key("Михайло")
