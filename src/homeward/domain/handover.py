@@ -40,6 +40,11 @@ class HandoverException(StrEnum):
     ALREADY_RELEASED = "already_released"
 
 
+def counts_for_parity(state: HandoverState) -> bool:
+    """Whether a handover in ``state`` counts towards parity: failed and withdrawn do not."""
+    return state not in (HandoverState.FAILED, HandoverState.WITHDRAWN)
+
+
 class InvalidTransition(Exception):
     """A step that the handover's state does not allow; the message says why."""
 
@@ -83,7 +88,7 @@ class Handover:
     @property
     def counts_for_parity(self) -> bool:
         """Planned and under way handovers count; failed and withdrawn ones do not."""
-        return self.state not in (HandoverState.FAILED, HandoverState.WITHDRAWN)
+        return counts_for_parity(self.state)
 
     def _advance(self, expected: HandoverState, action: str) -> None:
         if self.state is not expected:

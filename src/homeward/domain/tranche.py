@@ -25,7 +25,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from homeward.domain.handover import Handover, HandoverState, InvalidTransition
+from homeward.domain.handover import (
+    Handover,
+    HandoverState,
+    InvalidTransition,
+    counts_for_parity,
+)
 from homeward.domain.values import BELLIGERENTS, Category, Side
 
 
@@ -142,6 +147,46 @@ class Proposal:
 
 
 @dataclass(frozen=True, slots=True)
+class HeadCount:
+    """``n`` handovers of one day, side, category, state and parity standing: what parity
+    is counted from, whether read from loaded handovers or summed by the database."""
+
+    day: int
+    side: Side
+    category: Category
+    state: HandoverState
+    outside_parity: bool
+    n: int = 1
+
+
+def parity_counts(
+    parity: Parity, days: Collection[int], heads: Iterable[HeadCount]
+) -> list[ParityCount]:
+    """The counts ``parity`` compares over the tranches of ``days``: the one rule, used by
+    the aggregate and by the crossing's card (which has the database sum the heads)."""
+    counted: Counter[tuple[int, Side, Category]] = Counter()
+    for h in heads:
+        if counts_for_parity(h.state) and not h.outside_parity:
+            counted[(h.day, h.side, h.category)] += h.n
+
+    def n(side: Side, day: int | None = None, category: Category | None = None) -> int:
+        return sum(
+            v
+            for (d, s, c), v in counted.items()
+            if s is side and (day is None or d == day) and (category is None or c is category)
+        )
+
+    ordered = sorted(days)
+    if parity is Parity.OVERALL:
+        return [ParityCount(None, None, n(Side.UA), n(Side.RU))]
+    if parity is Parity.PER_TRANCHE:
+        return [ParityCount(d, None, n(Side.UA, d), n(Side.RU, d)) for d in ordered]
+    return [
+        ParityCount(d, c, n(Side.UA, d, c), n(Side.RU, d, c)) for d in ordered for c in Category
+    ]
+
+
+@dataclass(frozen=True, slots=True)
 class ParityCount:
     """How many count on each side: for a day (``None``: the whole exchange) and a category
     (``None``: all categories)."""
@@ -196,20 +241,12 @@ class Exchange:
     def parity_counts(self) -> list[ParityCount]:
         """The counts the terms' parity compares (failed and withdrawn handovers and people
         outside parity do not count)."""
-        if self.parity is Parity.OVERALL:
-            ua = sum(t.counted(Side.UA) for t in self.tranches)
-            ru = sum(t.counted(Side.RU) for t in self.tranches)
-            return [ParityCount(None, None, ua, ru)]
-        if self.parity is Parity.PER_TRANCHE:
-            return [
-                ParityCount(t.day, None, t.counted(Side.UA), t.counted(Side.RU))
-                for t in self.tranches
-            ]
-        return [
-            ParityCount(t.day, c, t.counted(Side.UA, c), t.counted(Side.RU, c))
+        heads = (
+            HeadCount(t.day, h.from_side, h.category, h.state, h.outside_parity)
             for t in self.tranches
-            for c in Category
-        ]
+            for h in t.handovers
+        )
+        return parity_counts(self.parity, [t.day for t in self.tranches], heads)
 
     def parity_holds(self) -> bool:
         return all(c.holds for c in self.parity_counts())

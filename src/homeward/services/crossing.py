@@ -47,11 +47,13 @@ from homeward.domain.handover import (
 from homeward.domain.tranche import (
     CannotRebalance,
     Exchange,
+    HeadCount,
     Parity,
     ParityCount,
     Proposal,
     Remedy,
     Tranche,
+    parity_counts,
 )
 from homeward.domain.values import Category, Side
 from homeward.planning.manifest import ManifestRow
@@ -215,22 +217,14 @@ def _parity_of(conn: Connection, agreement_id: int) -> Parity:
     return Parity(terms.get("parity") or Parity.PER_TRANCHE_AND_CATEGORY.value)
 
 
-def load_exchange(
-    conn: Connection, agreement_id: int, only_day: int | None = None, *, counts_only: bool = False
-) -> _Loaded:
-    """The agreement's tranches, reserves and settled failures as the domain aggregate.
-
-    ``only_day`` with ``counts_only`` loads just what the card's parity needs: that day's
-    tranche (every tranche when parity is over the whole exchange), no reserve.
-    """
+def load_exchange(conn: Connection, agreement_id: int) -> _Loaded:
+    """The agreement's tranches, reserves and settled failures as the domain aggregate."""
     parity = _parity_of(conn, agreement_id)
     query = (
         select(tranches.c.id, tranches.c.day, tranches.c.date)
         .where(tranches.c.agreement_id == agreement_id)
         .order_by(tranches.c.day)
     )
-    if only_day is not None and parity is not Parity.OVERALL:
-        query = query.where(tranches.c.day == only_day)
     days = conn.execute(query).all()
     by_tranche: dict[int, Tranche] = {t.id: Tranche(t.day, t.date) for t in days}
     rows = conn.execute(
@@ -243,9 +237,6 @@ def load_exchange(
         tranche.handovers.append(_handover(r, tranche.day))
     released = select(releases.c.person_id)
     reserve: dict[Side, dict[Category, list[int]]] = {}
-    if counts_only:
-        exchange = Exchange(parity, list(by_tranche.values()), reserve)
-        return _Loaded(exchange, agreement_id, {t.day: t.id for t in days})
     for r in conn.execute(
         select(reserves.c.person_id, reserves.c.party, reserves.c.category)
         .where(
@@ -270,6 +261,41 @@ def load_exchange(
     )
     exchange = Exchange(parity, list(by_tranche.values()), reserve, settled)
     return _Loaded(exchange, agreement_id, {t.day: t.id for t in days})
+
+
+def _parity_now(conn: Connection, agreement_id: int, day: int) -> list[ParityCount]:
+    """The parity counts the card shows, summed by the database (one row per day, side,
+    category and state) rather than loaded person by person: that day's tranche, or every
+    tranche when parity is over the whole exchange."""
+    parity = _parity_of(conn, agreement_id)
+    query = (
+        select(
+            tranches.c.day,
+            handovers.c.from_party,
+            handovers.c.category,
+            handovers.c.state,
+            handovers.c.outside_parity,
+            func.count(),
+        )
+        .join(tranches, tranches.c.id == handovers.c.tranche_id)
+        .where(tranches.c.agreement_id == agreement_id)
+        .group_by(
+            tranches.c.day,
+            handovers.c.from_party,
+            handovers.c.category,
+            handovers.c.state,
+            handovers.c.outside_parity,
+        )
+    )
+    days_query = select(tranches.c.day).where(tranches.c.agreement_id == agreement_id)
+    if parity is not Parity.OVERALL:
+        query = query.where(tranches.c.day == day)
+        days_query = days_query.where(tranches.c.day == day)
+    heads = [
+        HeadCount(int(r[0]), Side(r[1]), Category(r[2]), HandoverState(r[3]), bool(r[4]), int(r[5]))
+        for r in conn.execute(query)
+    ]
+    return parity_counts(parity, list(conn.execute(days_query).scalars()), heads)
 
 
 def _handover(r: object, day: int) -> Handover:
@@ -585,7 +611,7 @@ def _card_in(
     else:
         allowed = _may(principal, Action.WRITE, ResourceKind.HANDOVER, from_party.other)
     can_decide = _may(principal, Action.WRITE, ResourceKind.PROPOSAL, None)
-    counted = load_exchange(conn, int(row.agreement_id), int(row.day), counts_only=True)
+    parity_now = _parity_now(conn, int(row.agreement_id), int(row.day))
     proposals: tuple[ProposalView, ...] = ()
     if _may(principal, Action.READ, ResourceKind.PROPOSAL, None):
         pending = conn.execute(
@@ -616,7 +642,7 @@ def _card_in(
         can_record_exception=state in _OPEN
         and _may(principal, Action.WRITE, ResourceKind.HANDOVER, from_party.other),
         can_decide=can_decide,
-        parity=_relevant(counted.exchange.parity_counts(), {int(row.day)}),
+        parity=_relevant(parity_now, {int(row.day)}),
         proposals=proposals,
     )
 

@@ -141,3 +141,25 @@ def test_a_handover_that_has_not_failed_needs_no_remedy() -> None:
     ex = exchange([two_for_two()])
     with pytest.raises(CannotRebalance, match="has not failed"):
         ex.propose(101)
+
+
+@pytest.mark.parametrize("parity", list(Parity))
+def test_parity_summed_by_head_counts_equals_parity_counted_person_by_person(
+    parity: Parity,
+) -> None:
+    from collections import Counter
+
+    from homeward.domain.tranche import HeadCount, parity_counts
+
+    people = [*two_for_two(), (5, Side.UA, CIV), (6, Side.RU, CIV)]
+    ex = exchange([people, two_for_two()], parity=parity, outside={6})
+    ex.handover(101).fail(HandoverException.DECEASED)
+    ex.handover(103).withdraw()
+    grouped = Counter(
+        (t.day, h.from_side, h.category, h.state, h.outside_parity)
+        for t in ex.tranches
+        for h in t.handovers
+    )
+    heads = [HeadCount(*key, n=n) for key, n in grouped.items()]
+    assert parity_counts(parity, [1, 2], heads) == ex.parity_counts()
+    assert any(not c.holds for c in ex.parity_counts())  # the failure shows in both
