@@ -10,7 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
+from babel import Locale
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 
 LANGUAGES: dict[str, str] = {"en": "English", "uk": "Українська", "ru": "Русский"}
 DEFAULT_LANGUAGE = "en"
@@ -56,3 +60,43 @@ def negotiate(accept_language: str | None) -> str:
         if code in LANGUAGES:
             return code
     return DEFAULT_LANGUAGE
+
+
+def format_number(value: float, language: str) -> str:
+    """A count as a reader of ``language`` writes it: 10,000 in English, 10 000 in uk/ru.
+
+    >>> format_number(10000, "uk") == "10\\u00a0000"
+    True
+    """
+    return format_decimal(value, locale=language if language in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def format_share(share: float, language: str) -> str:
+    """A share (0.096) as a percentage with one decimal: 9.6% in English, 9,6 % in Russian.
+
+    >>> format_share(0.096, "ru") == "9,6\\u00a0%"
+    True
+    """
+    locale = Locale.parse(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+    pattern = str(locale.percent_formats[None].pattern).replace("#,##0", "#,##0.0", 1)
+    return format_percent(share, format=pattern, locale=locale)
+
+
+@pass_context
+def number_filter(context: Context, value: object) -> str:
+    """``{{ n | number }}``: a count in the page's language (``lang`` of the context); what
+    is not a number (a suppressed small count, "—") is shown as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    return format_number(value, str(context.get("lang", DEFAULT_LANGUAGE)))
+
+
+@pass_context
+def share_filter(context: Context, value: float | None) -> str:
+    """``{{ share | share }}``: a share (0..1) as a percentage in the page's language."""
+    return "" if value is None else format_share(value, str(context.get("lang", DEFAULT_LANGUAGE)))
+
+
+def install_filters(environment: Environment) -> None:
+    environment.filters["number"] = number_filter
+    environment.filters["share"] = share_filter

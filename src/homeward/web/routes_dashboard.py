@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from homeward.services.access import Action, Principal, ResourceKind
 from homeward.services.reports import exchange_summary, sought_recovered, summary_seen_by
 from homeward.web.charts import bar_chart, line_chart, progress_bars
-from homeward.web.context import gettext_for, render, web
+from homeward.web.context import gettext_for, language_of, render, web
 from homeward.web.queries import latest_agreement_id
 from homeward.web.security import Require
 
@@ -38,7 +38,7 @@ def dashboard_data(engine: Engine, principal: Principal) -> dict[str, Any]:
     return {"summary": summary, "recovered": recovered, "exceptions": exceptions}
 
 
-def charts(data: dict[str, Any], _: Any) -> dict[str, Markup]:
+def charts(data: dict[str, Any], _: Any, language: str = "en") -> dict[str, Markup]:
     summary = data["summary"]
     out: dict[str, Markup] = {}
     home = {_("Home to Ukraine"): "#1f5fbf", _("Home to Russia"): "#b2452c"}
@@ -56,7 +56,7 @@ def charts(data: dict[str, Any], _: Any) -> dict[str, Markup]:
                     },
                 )
             )
-        out["per_day"] = bar_chart(groups, home, _("People home per day"))
+        out["per_day"] = bar_chart(groups, home, _("People home per day"), language)
         per_category = []
         for category in ("military", "civilian"):
             per_category.append(
@@ -68,7 +68,7 @@ def charts(data: dict[str, Any], _: Any) -> dict[str, Markup]:
                     },
                 )
             )
-        out["per_category"] = bar_chart(per_category, home, _("People home per category"))
+        out["per_category"] = bar_chart(per_category, home, _("People home per category"), language)
         cumulative: dict[str, list[float]] = {name: [] for name in home}
         running = {"RU": 0, "UA": 0}
         for t in days:
@@ -76,14 +76,15 @@ def charts(data: dict[str, Any], _: Any) -> dict[str, Markup]:
                 running[side] += t["released_by"][side]["total"]
             cumulative[_("Home to Ukraine")].append(running["RU"])
             cumulative[_("Home to Russia")].append(running["UA"])
-        out["cumulative"] = line_chart(labels, cumulative, home, _("Cumulative progress"))
+        out["cumulative"] = line_chart(labels, cumulative, home, _("Cumulative progress"), language)
     rec = data["recovered"]
     out["recovered"] = progress_bars(
         [
             (side, rec[side]["recovered"], rec[side]["sought"])
             for side in ("UA", "RU")
             if side in rec
-        ]
+        ],
+        language=language,
     )
     return out
 
@@ -91,4 +92,8 @@ def charts(data: dict[str, Any], _: Any) -> dict[str, Markup]:
 @router.get("/dashboard")
 async def dashboard(request: Request, principal: Annotated[Principal, Depends(REPORT)]) -> Response:
     data = await run_in_threadpool(dashboard_data, web(request).engine, principal)
-    return render(request, "dashboard.html", data | {"charts": charts(data, gettext_for(request))})
+    return render(
+        request,
+        "dashboard.html",
+        data | {"charts": charts(data, gettext_for(request), language_of(request))},
+    )
