@@ -29,7 +29,7 @@ from test_browser_exchange import CHROMIUM, CHROMIUM_ARGS, _free_port
 
 from homeward.adapters.db import make_engine
 from homeward.adapters.personfile import ENCODINGS
-from homeward.adapters.tables_exchange import agreements, tranches
+from homeward.adapters.tables_exchange import agreements, handovers, tranches
 from homeward.adapters.tables_ledger import ledger_entries
 from homeward.adapters.tables_registry import import_batches, persons, quarantine
 from homeward.cli import main
@@ -194,6 +194,12 @@ def page_paths(app: Any, engine: Engine, party: str) -> list[str]:
         entry = conn.execute(select(ledger_entries.c.idx).limit(1)).scalar() or 0
         batch = conn.execute(select(import_batches.c.id).limit(1)).scalar() or 1
         assert conn.execute(select(quarantine.c.id).limit(1)).scalar() is not None
+        codes = {
+            state: conn.execute(
+                select(handovers.c.checkin_code).where(handovers.c.state == state).limit(1)
+            ).scalar()
+            for state in ("received", "planned")
+        }
     values = {
         "party": party,
         "agreement_id": agreement_id,
@@ -213,6 +219,14 @@ def page_paths(app: Any, engine: Engine, party: str) -> list[str]:
         for name in re.findall(r"\{(\w+)\}", path):
             path = path.replace("{" + name + "}", str(values[name]))
         paths.append(path)
+    # States a page reaches only with a query: a notice, a search, a card, a difference.
+    paths += [
+        "/lists?notice=submitted-holdings_ack-v2",
+        f"/lists/diff?party={party}&kind=sought&recipient={party}&old=1&new=2",
+        f"/parties/{party}/registries/search?q=Олександр",
+        *(f"/handover/card?code={code}" for code in codes.values() if code),
+        "/handover/card?code=NOSUCH1",
+    ]
     return sorted(set(paths))
 
 
