@@ -98,3 +98,41 @@ def test_list_differences_list_names_in_ukrainian_alphabetical_order(
     diff = list_difference(engine, Side.UA, ListKind.SOUGHT, Side.RU, version - 1, version)
     surnames = [r["surname"] for r in diff["added"]]
     assert surnames == ["Андрієнко", "Гончар", "Ґалаган", "Єременко", "Іваненко", "Їжак", "Smith"]
+
+
+def test_the_report_reads_in_ukrainian_and_russian_with_numbers_as_they_write_them() -> None:
+    from homeward.catalogues import gettext_in
+    from homeward.reports.html import render_report
+
+    side = {"military": 880, "civilian": 120, "total": 1000}
+    summary = {
+        "agreement": {"name": "Istanbul 2025: 1000 for 1000"},
+        "totals": {"UA": side, "RU": side},
+        "tranches": [{"day": 1, "date": "2025-05-23", "released_by": {"UA": side, "RU": side}}],
+        "exceptions": [
+            {
+                "day": 1,
+                "side": "UA",
+                "category": "military",
+                "record_id": "UA-H-000020",
+                "exception": "not_found",
+                "resolution": "substitute",
+                "substitute_record_id": "UA-H-000393",
+            }
+        ],
+        "sought_recovered": {"UA": {"sought": 10000, "recovered": 957}},
+    }
+    english = render_report(summary)
+    assert "Exceptions and how parity was kept" in english
+    assert "9.6%" in english
+    for language, words in {
+        "uk": ("Стамбул 2025", "Винятки і як було збережено паритет", "військовий", "9,6%"),
+        "ru": ("Стамбул 2025", "Исключения и как был сохранён паритет", "военный", "9,6\u00a0%"),
+    }.items():
+        page = render_report(summary, gettext_in(language), language)
+        assert f'<html lang="{language}">' in page
+        for word in words:
+            assert word in page, (language, word)
+        assert "10\u00a0000" in page
+        for phrase in ("Exceptions", "Released by", "Recovered against", "Day 1", "not found"):
+            assert phrase not in page, (language, phrase)
