@@ -29,7 +29,13 @@ PLACES = {"ua-by-border": _("the Ukrainian–Belarusian border")}
 # in whatever language it was written in.
 AGREEMENTS = {"Istanbul 2025: 1000 for 1000": _("Istanbul 2025: 1,000 for 1,000")}
 # A category on one person's line (the plural forms name groups).
-ONE_PERSON = {"military": _("military (one person)"), "civilian": _("civilian (one person)")}
+ONE_PERSON = {
+    "military": _("military (one person)"),
+    "civilian": _("civilian (one person)"),
+    "fit": _("fit (one person)"),
+    "wounded": _("wounded (one person)"),
+    "seriously_ill": _("seriously ill (one person)"),
+}
 
 
 def tranche_words(tranche_id: str | None, gettext: Gettext) -> str:
@@ -48,7 +54,8 @@ def agreement_words(name: str | None, gettext: Gettext) -> str:
 
 
 def category_words(category: str | None, gettext: Gettext) -> str:
-    """One person's category: "військовий", not the group's "військові"."""
+    """One person's category or state of health: "військовий", not the group's
+    "військові"; "поранений", not "поранені"."""
     text = str(category or "")
     head, _sep, rest = text.partition(" ")
     if head in ONE_PERSON:
