@@ -136,3 +136,20 @@ def test_the_report_reads_in_ukrainian_and_russian_with_numbers_as_they_write_th
         assert "10\u00a0000" in page
         for phrase in ("Exceptions", "Released by", "Recovered against", "Day 1", "not found"):
             assert phrase not in page, (language, phrase)
+
+
+def test_one_persons_category_and_health_are_in_the_singular_and_groups_in_the_plural() -> None:
+    from homeward.catalogues import gettext_in
+    from homeward.domain.display_names import category_words, place_words, tranche_words
+
+    uk, ru = gettext_in("uk"), gettext_in("ru")
+    assert [category_words(v, uk) for v in ("military", "wounded", "seriously_ill")] == [
+        "військовий",
+        "поранений",
+        "тяжкохворий",
+    ]
+    assert uk("wounded") == "поранені"  # a group, as on the plan's priority groups
+    assert [category_words(v, ru) for v in ("civilian", "fit")] == ["гражданский", "здоров"]
+    assert tranche_words("day-2", uk) == "День 2"
+    assert tranche_words("reserve-a", uk) == "reserve-a"  # not readable as words: as written
+    assert place_words("ua-by-border", ru) == "украинско-белорусская граница"
