@@ -24,6 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from homeward.domain.display_names import category_words, place_words, tranche_words
 from homeward.planning.manifest import ManifestHeader, ManifestRow, qr_payload
 
 FONT_CANDIDATES = (
@@ -132,8 +133,8 @@ def _page_header(
         MARGIN,
         top,
         _(
-            "Tranche %(tranche)s: people released by %(side)s",
-            tranche=header.tranche_id,
+            "%(tranche)s: people released by %(side)s",
+            tranche=tranche_words(header.tranche_id, _),
             side=header.side,
         ),
     )
@@ -141,7 +142,7 @@ def _page_header(
     canvas.drawString(
         MARGIN,
         top - 6 * mm,
-        f"{header.tranche_id}  ·  {header.day.isoformat()}  ·  {header.crossing}",
+        f"{header.day.isoformat()}  ·  {place_words(header.crossing, _)}",
     )
     canvas.drawRightString(
         width - MARGIN, top - 6 * mm, _("page %(page)s of %(pages)s", page=page, pages=pages)
@@ -152,7 +153,7 @@ def _page_header(
         (0, "#"),
         (10, "QR"),
         (30, _("Code")),
-        (55, _("Name")),
+        (55, _("Full name")),
         (135, _("Born")),
         (160, _("Category")),
     ):
@@ -179,7 +180,7 @@ def _draw_row(
         MARGIN + 55 * mm, mid - 4 * mm, " ".join(p for p in (row.given_name, row.patronymic) if p)
     )
     canvas.drawString(MARGIN + 135 * mm, mid, row.date_of_birth)
-    canvas.drawString(MARGIN + 160 * mm, mid, _(row.category))
+    canvas.drawString(MARGIN + 160 * mm, mid, category_words(row.category, _))
     canvas.setLineWidth(0.2)
     canvas.line(MARGIN, bottom, A4[0] - MARGIN, bottom)
 
@@ -199,7 +200,7 @@ def _draw_signatures(canvas: Canvas, font: str, y: float, _: Gettext) -> None:
         canvas.setFont(font, 9)
         canvas.drawString(x + 2 * mm, top - 5 * mm, party)
         canvas.setFont(font, 8)
-        for j, label in enumerate((_("Name"), _("Signature"), _("Date"))):
+        for j, label in enumerate((_("Full name"), _("Signature"), _("Date"))):
             line_y = top - (14 + 8 * j) * mm
             canvas.drawString(x + 2 * mm, line_y, label)
             canvas.line(x + 20 * mm, line_y, x + width - 2 * mm, line_y)
@@ -222,8 +223,8 @@ def write_manifest_pdf(
     canvas = Canvas(out, pagesize=A4, invariant=True, pageCompression=1)
     canvas.setTitle(
         _(
-            "Tranche %(tranche)s: people released by %(side)s",
-            tranche=header.tranche_id,
+            "%(tranche)s: people released by %(side)s",
+            tranche=tranche_words(header.tranche_id, _),
             side=header.side,
         )
     )

@@ -29,6 +29,7 @@ from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.tables_exchange import handovers, tranches
 from homeward.adapters.tables_registry import persons
 from homeward.adapters.witness_http import WitnessServer, make_server
+from homeward.catalogues import gettext_in
 from homeward.domain.handover import HandoverException, HandoverState
 from homeward.domain.lists import ListKind
 from homeward.domain.values import BELLIGERENTS, RegistryKind, Side
@@ -178,6 +179,10 @@ def run_demo(
         encoding="utf-8",
     )
     (out_dir / "report.html").write_text(render_report(summary), encoding="utf-8")
+    for language in ("uk", "ru"):  # the same report for readers in Ukrainian and Russian
+        (out_dir / f"report.{language}.html").write_text(
+            render_report(summary, gettext_in(language), language), encoding="utf-8"
+        )
     from homeward.services.ledger import export
 
     keys = [mediator.verifier, *(p.verifier() for p in parties.values())]

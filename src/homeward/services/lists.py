@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 from homeward.adapters.list_snapshots import shared_rows, submitted_rows
 from homeward.adapters.tables_exchange import exchange_lists
 from homeward.adapters.tables_registry import persons
+from homeward.domain.collation import person_sort_key
 from homeward.domain.lists import ListKind, diff_lists
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.events import EventSink
@@ -108,10 +109,12 @@ def person_rows(engine: Engine, ids: list[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(persons).where(persons.c.id.in_(ids)).order_by(persons.c.surname)
-        )
-        return [dict(r._mapping) for r in rows]
+        rows = conn.execute(select(persons).where(persons.c.id.in_(ids)).order_by(persons.c.id))
+        found = [dict(r._mapping) for r in rows]
+    return sorted(
+        found,
+        key=lambda r: person_sort_key(r["surname"] or "", r["given_name"] or "", r["patronymic"]),
+    )
 
 
 def list_difference(
@@ -126,7 +129,15 @@ def list_difference(
     diff = diff_lists(before, after)
 
     def by_surname(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return sorted(rows, key=lambda r: (r["surname"] or "", r["id"]))[:200]
+        """In the order the registry page lists people (Ukrainian collation), not code points."""
+
+        def key(r: dict[str, Any]) -> tuple[bytes, int]:
+            name = person_sort_key(
+                r.get("surname") or "", r.get("given_name") or "", r.get("patronymic")
+            )
+            return name, r["id"]
+
+        return sorted(rows, key=key)[:200]
 
     changed = [
         after[i]

@@ -22,10 +22,12 @@ from homeward.services.access import AccessDenied, SqlAccessLog
 from homeward.services.ledger_events import LedgerEventSink
 from homeward.settings import Settings
 from homeward.web.context import WebContext, gettext_for, render
+from homeward.web.denials import explain_denial, install_reason_filter
 from homeward.web.errors import BadInput, Conflict, NotFound
-from homeward.web.i18n import load_all
+from homeward.web.i18n import install_filters, load_all
 from homeward.web.security import NotAuthenticated, Signer, trusted_networks
 from homeward.web.uploads import UploadLimit
+from homeward.web.words import install_word_filters
 
 SECRET_FILE = "web-secret.key"
 DENIED_HEADER = "X-Access-Denied"
@@ -89,6 +91,9 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
     )
     web_root = resources.files("homeward.web")
     templates = Jinja2Templates(directory=str(web_root / "templates"))
+    install_filters(templates.env)
+    install_word_filters(templates.env)
+    install_reason_filter(templates.env)
     app.state.web = WebContext(
         settings=settings,
         engine=engine,
@@ -124,7 +129,8 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
         if _is_api(request):
             response = JSONResponse({"detail": str(exc)}, status_code=exc.status)
         else:
-            response = render(request, "error.html", {"message": str(exc)}, status=exc.status)
+            message = explain_denial(str(exc), gettext_for(request))
+            response = render(request, "error.html", {"message": message}, status=exc.status)
         response.headers[DENIED_HEADER] = "1"
         return response
 
@@ -134,6 +140,8 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
         message = str(exc) if isinstance(exc, NotFound) else "not found"
         if _is_api(request):
             return JSONResponse({"detail": message}, status_code=404)
+        if not isinstance(exc, NotFound):
+            message = gettext_for(request)("Not found.")
         return render(request, "error.html", {"message": message}, status=404)
 
     @app.exception_handler(Conflict)

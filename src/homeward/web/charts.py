@@ -13,6 +13,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from homeward.web.i18n import DEFAULT_LANGUAGE, format_number, format_share
+
 WIDTH, HEIGHT, PAD_L, PAD_B, PAD_T = 560, 220, 44, 28, 16
 
 
@@ -26,7 +28,7 @@ def nice_top(value: float) -> float:
     return float(40 * magnitude)  # pragma: no cover - the loop always returns
 
 
-def _axis(top: float) -> list[str]:
+def _axis(top: float, language: str) -> list[str]:
     parts = []
     for i in range(5):
         value = top * i / 4
@@ -34,7 +36,7 @@ def _axis(top: float) -> list[str]:
         parts.append(
             f'<line x1="{PAD_L}" x2="{WIDTH}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e7ee"/>'
             f'<text x="{PAD_L - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#5b6575">{value:,.0f}</text>'
+            f'fill="#5b6575">{format_number(round(value), language)}</text>'
         )
     return parts
 
@@ -61,10 +63,11 @@ def bar_chart(
     groups: Sequence[tuple[str, Mapping[str, float]]],
     colours: Mapping[str, str],
     title: str = "",
+    language: str = DEFAULT_LANGUAGE,
 ) -> Markup:
     """Grouped bars: one group per label, one bar per series (in ``colours`` order)."""
     top = nice_top(max([v for _, values in groups for v in values.values()] + [1]))
-    body = _axis(top)
+    body = _axis(top, language)
     plot_w = WIDTH - PAD_L - 10
     group_w = plot_w / max(len(groups), 1)
     bar_w = min(40.0, group_w * 0.8 / max(len(colours), 1))
@@ -78,12 +81,12 @@ def bar_chart(
             body.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 2:.1f}" height="{h:.1f}" '
                 f'fill="{colour}"><title>{escape(label)} {escape(series)}: '
-                f"{value:,.0f}</title></rect>"
+                f"{format_number(round(value), language)}</title></rect>"
             )
             if value:
                 body.append(
                     f'<text x="{x + bar_w / 2 - 1:.1f}" y="{y - 3:.1f}" font-size="10" '
-                    f'text-anchor="middle">{value:,.0f}</text>'
+                    f'text-anchor="middle">{format_number(round(value), language)}</text>'
                 )
         body.append(
             f'<text x="{PAD_L + g * group_w + group_w / 2:.1f}" y="{HEIGHT - 10}" font-size="12" '
@@ -98,10 +101,11 @@ def line_chart(
     series: Mapping[str, Sequence[float]],
     colours: Mapping[str, str],
     title: str = "",
+    language: str = DEFAULT_LANGUAGE,
 ) -> Markup:
     """Lines over the labels, e.g. cumulative people home after each day."""
     top = nice_top(max([v for values in series.values() for v in values] + [1]))
-    body = _axis(top)
+    body = _axis(top, language)
     plot_w = WIDTH - PAD_L - 30
     step = plot_w / max(len(labels) - 1, 1)
     for i, label in enumerate(labels):
@@ -120,13 +124,17 @@ def line_chart(
         for (x, y), v in zip(points, values, strict=True):
             body.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
-                f"<title>{escape(name)}: {v:,.0f}</title></circle>"
+                f"<title>{escape(name)}: {format_number(round(v), language)}</title></circle>"
             )
     body.append(_legend({n: colours.get(n, "#333") for n in series}))
     return _svg(body, title)
 
 
-def progress_bars(rows: Sequence[tuple[str, int, int]], colour: str = "#2f7d5b") -> Markup:
+def progress_bars(
+    rows: Sequence[tuple[str, int, int]],
+    colour: str = "#2f7d5b",
+    language: str = DEFAULT_LANGUAGE,
+) -> Markup:
     """Horizontal "done of wanted" bars: recovered against sought per party."""
     height = 34 * len(rows) + 8
     body = []
@@ -139,8 +147,9 @@ def progress_bars(rows: Sequence[tuple[str, int, int]], colour: str = "#2f7d5b")
             f'<rect x="60" y="{y}" width="{bar}" height="22" rx="4" fill="#e6eaf0"/>'
             f'<rect x="60" y="{y}" width="{bar * share:.1f}" height="22" rx="4" '
             f'fill="{colour}"/>'
-            f'<text x="{60 + bar + 8}" y="{y + 15}" font-size="12">{done:,} / {wanted:,} '
-            f"({share:.1%})</text>"
+            f'<text x="{60 + bar + 8}" y="{y + 15}" font-size="12">'
+            f"{format_number(done, language)} / {format_number(wanted, language)} "
+            f"({format_share(share, language)})</text>"
         )
     return Markup(
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg" '

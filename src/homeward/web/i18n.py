@@ -7,37 +7,27 @@ with ``babel.messages.pofile``, so no compiled .mo is needed at run time.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from importlib import resources
 
-from babel.messages.pofile import read_po
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 
-LANGUAGES: dict[str, str] = {"en": "English", "uk": "Українська", "ru": "Русский"}
-DEFAULT_LANGUAGE = "en"
+from homeward.catalogues import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    Translations,
+    format_number,
+    format_share,
+    load_catalogue,
+)
 
-
-@dataclass(frozen=True, slots=True)
-class Translations:
-    language: str
-    messages: dict[str, str]
-
-    def gettext(self, message: str, **values: object) -> str:
-        text = self.messages.get(message) or message
-        return text % values if values else text
-
-
-def load_catalogue(language: str) -> dict[str, str]:
-    """msgid -> msgstr for every translated, non-fuzzy message of ``language``."""
-    path = resources.files("homeward.web") / "locale" / language / "LC_MESSAGES" / "messages.po"
-    if not path.is_file():
-        return {}
-    with path.open("rb") as handle:
-        catalogue = read_po(handle, locale=language)
-    return {
-        str(m.id): str(m.string)
-        for m in catalogue
-        if m.id and m.string and not m.fuzzy and isinstance(m.id, str)
-    }
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "Translations",
+    "format_number",
+    "format_share",
+    "load_catalogue",
+]
 
 
 def load_all() -> dict[str, Translations]:
@@ -56,3 +46,23 @@ def negotiate(accept_language: str | None) -> str:
         if code in LANGUAGES:
             return code
     return DEFAULT_LANGUAGE
+
+
+@pass_context
+def number_filter(context: Context, value: object) -> str:
+    """``{{ n | number }}``: a count in the page's language (``lang`` of the context); what
+    is not a number (a suppressed small count, "—") is shown as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    return format_number(value, str(context.get("lang", DEFAULT_LANGUAGE)))
+
+
+@pass_context
+def share_filter(context: Context, value: float | None) -> str:
+    """``{{ share | share }}``: a share (0..1) as a percentage in the page's language."""
+    return "" if value is None else format_share(value, str(context.get("lang", DEFAULT_LANGUAGE)))
+
+
+def install_filters(environment: Environment) -> None:
+    environment.filters["number"] = number_filter
+    environment.filters["share"] = share_filter

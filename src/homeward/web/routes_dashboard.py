@@ -16,7 +16,7 @@ from homeward.services.programme import programme_summary
 from homeward.services.reports import exchange_summary, sought_recovered, summary_seen_by
 from homeward.services.rounds import NoSuchRound, chosen_round, rounds
 from homeward.web.charts import bar_chart, line_chart, progress_bars
-from homeward.web.context import gettext_for, render, web
+from homeward.web.context import gettext_for, language_of, render, web
 from homeward.web.errors import NotFound
 from homeward.web.security import Require
 
@@ -65,7 +65,7 @@ def dashboard_data(
     }
 
 
-def charts(data: dict[str, Any], _: Any) -> dict[str, Markup]:
+def charts(data: dict[str, Any], _: Any, language: str = "en") -> dict[str, Markup]:
     summary = data["summary"]
     out: dict[str, Markup] = {}
     home = {_("Home to Ukraine"): "#1f5fbf", _("Home to Russia"): "#b2452c"}
@@ -83,7 +83,7 @@ def charts(data: dict[str, Any], _: Any) -> dict[str, Markup]:
                     },
                 )
             )
-        out["per_day"] = bar_chart(groups, home, _("People home per day"))
+        out["per_day"] = bar_chart(groups, home, _("People home per day"), language)
         per_category = []
         for category in ("military", "civilian"):
             per_category.append(
@@ -95,7 +95,7 @@ def charts(data: dict[str, Any], _: Any) -> dict[str, Markup]:
                     },
                 )
             )
-        out["per_category"] = bar_chart(per_category, home, _("People home per category"))
+        out["per_category"] = bar_chart(per_category, home, _("People home per category"), language)
         cumulative: dict[str, list[float]] = {name: [] for name in home}
         running = {"RU": 0, "UA": 0}
         for t in days:
@@ -103,7 +103,7 @@ def charts(data: dict[str, Any], _: Any) -> dict[str, Markup]:
                 running[side] += t["released_by"][side]["total"]
             cumulative[_("Home to Ukraine")].append(running["RU"])
             cumulative[_("Home to Russia")].append(running["UA"])
-        out["cumulative"] = line_chart(labels, cumulative, home, _("Cumulative progress"))
+        out["cumulative"] = line_chart(labels, cumulative, home, _("Cumulative progress"), language)
     history = data.get("history")
     if history and len(history["rounds"]) > 1:
         # Recovered against sought per party over time: after each round, cumulatively.
@@ -116,14 +116,17 @@ def charts(data: dict[str, Any], _: Any) -> dict[str, Markup]:
                 running[side] += r["recovered"][side]
                 lines[names[side]].append(running[side])
         colours = {names["UA"]: COLOURS["UA"], names["RU"]: COLOURS["RU"]}
-        out["rounds"] = line_chart(labels, lines, colours, _("Recovered after each round"))
+        out["rounds"] = line_chart(
+            labels, lines, colours, _("Recovered after each round"), language
+        )
     rec = data["recovered"]
     out["recovered"] = progress_bars(
         [
             (side, rec[side]["recovered"], rec[side]["sought"])
             for side in ("UA", "RU")
             if side in rec
-        ]
+        ],
+        language=language,
     )
     return out
 
@@ -135,4 +138,8 @@ async def dashboard(
     round_number: Annotated[int | None, Query(alias="round", ge=1, le=100_000)] = None,
 ) -> Response:
     data = await run_in_threadpool(dashboard_data, web(request).engine, principal, round_number)
-    return render(request, "dashboard.html", data | {"charts": charts(data, gettext_for(request))})
+    return render(
+        request,
+        "dashboard.html",
+        data | {"charts": charts(data, gettext_for(request), language_of(request))},
+    )
