@@ -9,15 +9,8 @@ from dataclasses import astuple
 from pathlib import Path
 from typing import TextIO
 
+from homeward.adapters.spreadsheet import neutralise
 from homeward.planning.manifest import COLUMNS, ManifestRow
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    # A name typed as "=HYPERLINK(...)" must stay text when the file is opened in a
-    # spreadsheet (CSV injection); a date of birth never starts with these characters.
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def write_manifest_csv(rows: Iterable[ManifestRow], out: TextIO) -> int:
@@ -26,7 +19,8 @@ def write_manifest_csv(rows: Iterable[ManifestRow], out: TextIO) -> int:
     writer.writerow(COLUMNS)
     n = 0
     for row in rows:
-        writer.writerow([_cell(str(v)) for v in astuple(row)])
+        # A name typed as "=HYPERLINK(...)" stays text in a spreadsheet (CSV injection).
+        writer.writerow([neutralise(str(v)) for v in astuple(row)])
         n += 1
     return n
 
