@@ -291,26 +291,33 @@ def _run_day(
                 for proposal in card.proposals:
                     if proposal.handover_id == victim:
                         decide_proposal(desk, DEMO_VERIFIER, proposal.id, accept=True)
-            ids = [hid for hid, _ in ready]
-            if step is Step.RECEIVE:  # each receiving party confirms its own receipt
-                for side in BELLIGERENTS:
-                    advance_all(
-                        [hid for hid, party in ready if party == side.other.value],
-                        step,
-                        engine,
-                        events,
-                        actor=f"{side.value.lower()}-officer-demo",
-                    )
-            elif step is Step.CONFIRM_FREE_WILL:
-                with engine.begin() as conn:
-                    for hid in ids:
-                        advance_in(
-                            conn,
-                            hid,
-                            step,
-                            events,
-                            actor=MEDIATOR_ACTOR,
-                            note="Identity confirmed; wishes to return.",
-                        )
-            else:
-                advance_all(ids, step, engine, events, actor=MEDIATOR_ACTOR)
+            _take_ready(engine, events, ready, step)
+
+
+def _take_ready(
+    engine: Engine, events: EventSink, ready: list[tuple[int, str]], step: Step
+) -> None:
+    """Take every ready handover through ``step``: receipt by each receiving party's
+    officer, the interview with the mediator's note, the rest by the mediator."""
+    if step is Step.RECEIVE:  # each receiving party confirms its own receipt
+        for side in BELLIGERENTS:
+            advance_all(
+                [hid for hid, party in ready if party == side.other.value],
+                step,
+                engine,
+                events,
+                actor=f"{side.value.lower()}-officer-demo",
+            )
+    elif step is Step.CONFIRM_FREE_WILL:
+        with engine.begin() as conn:
+            for hid, _ in ready:
+                advance_in(
+                    conn,
+                    hid,
+                    step,
+                    events,
+                    actor=MEDIATOR_ACTOR,
+                    note="Identity confirmed; wishes to return.",
+                )
+    else:
+        advance_all([hid for hid, _ in ready], step, engine, events, actor=MEDIATOR_ACTOR)

@@ -51,10 +51,11 @@ from homeward.services.demo import (
     _load_registries,
     _publish,
     _run_day,
+    _take_ready,
 )
 from homeward.services.events import EventSink
 from homeward.services.exchange import SubmitList, create_agreement, sign_agreement, submit_list
-from homeward.services.handover import Step, advance_all, advance_in, save_plan
+from homeward.services.handover import Step, save_plan
 from homeward.services.list_matching import run_matching
 from homeward.services.planning_bridge import acknowledged_candidates, plan_to_tranches
 from homeward.services.programme import programme_bulletin, programme_summary
@@ -330,29 +331,7 @@ def _run_tranche(
                     ready = [(h, p) for h, p in ready if (h, p) in _still(engine, tranche_id, step)]
                 else:
                     record_stage_exception(victim, exception, engine, events, actor=MEDIATOR_ACTOR)
-            ids = [hid for hid, _ in ready]
-            if step is Step.RECEIVE:  # each receiving party confirms its own receipt
-                for side in BELLIGERENTS:
-                    advance_all(
-                        [hid for hid, party in ready if party == side.other.value],
-                        step,
-                        engine,
-                        events,
-                        actor=f"{side.value.lower()}-officer-demo",
-                    )
-            elif step is Step.CONFIRM_FREE_WILL:
-                with engine.begin() as conn:
-                    for hid in ids:
-                        advance_in(
-                            conn,
-                            hid,
-                            step,
-                            events,
-                            actor=MEDIATOR_ACTOR,
-                            note="Identity confirmed; wishes to return.",
-                        )
-            else:
-                advance_all(ids, step, engine, events, actor=MEDIATOR_ACTOR)
+            _take_ready(engine, events, ready, step)
 
 
 def _still(engine: Engine, tranche_id: int, step: Step) -> list[tuple[int, str]]:
