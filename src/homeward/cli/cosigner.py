@@ -18,6 +18,8 @@ from homeward.adapters.cosigner_dir import (
     CosignerDirError,
     init_cosigner,
 )
+from homeward.bootstrap import Workspace
+from homeward.cli.workspace import with_workspace
 from homeward.ledger.note import KeyFormatError, NoteError, Signer, VerifierKey, sign_note
 from homeward.settings import Settings
 
@@ -180,50 +182,33 @@ def witnesses() -> None:
 @click.option("--name", required=True, help="The witness name, as in its key (UA, RU, ...).")
 @click.option("--url", required=True, help="Its submission prefix, e.g. http://host:7380.")
 @click.option("--key", "key", required=True, help="Its cosignature/v1 verifier key (or a file).")
-@click.pass_obj
-def witnesses_add(settings: Settings, name: str, url: str, key: str) -> None:
+@with_workspace
+def witnesses_add(workspace: Workspace, name: str, url: str, key: str) -> None:
     """Register (or replace) a witness."""
-    from homeward.bootstrap import open_workspace
-    from homeward.services.witnessing import WitnessError, add_witness
+    from homeward.services.witnessing import add_witness
 
-    workspace = open_workspace(settings)
-    try:
-        added = add_witness(workspace.engine, name, url, _key_arg(key).text())
-    except WitnessError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        workspace.close()
+    added = add_witness(workspace.engine, name, url, _key_arg(key).text())
     click.echo(f"witness {name} at {url}: {added.text()}")
 
 
 @witnesses.command("require")
 @click.argument("names", nargs=-1, required=True)
-@click.pass_obj
-def witnesses_require(settings: Settings, names: tuple[str, ...]) -> None:
+@with_workspace
+def witnesses_require(workspace: Workspace, names: tuple[str, ...]) -> None:
     """Set the policy: the witnesses whose cosignatures a checkpoint needs (default UA RU)."""
-    from homeward.bootstrap import open_workspace
     from homeward.services.witnessing import set_policy
 
-    workspace = open_workspace(settings)
-    try:
-        set_policy(workspace.engine, names)
-    finally:
-        workspace.close()
+    set_policy(workspace.engine, names)
     click.echo(f"a checkpoint is published once cosigned by: {', '.join(names)}")
 
 
 @witnesses.command("status")
-@click.pass_obj
-def witnesses_status(settings: Settings) -> None:
+@with_workspace
+def witnesses_status(workspace: Workspace) -> None:
     """List the witnesses, the policy, and why the latest checkpoint is pending, if it is."""
-    from homeward.bootstrap import open_workspace
     from homeward.services.witnessing import witness_status
 
-    workspace = open_workspace(settings)
-    try:
-        state = witness_status(workspace.engine)
-    finally:
-        workspace.close()
+    state = witness_status(workspace.engine)
     click.echo(f"required: {', '.join(state.required)}")
     for w in state.witnesses:
         size = "-" if w.cosigned_size is None else w.cosigned_size

@@ -1,4 +1,4 @@
-"""``homeward demo`` and ``homeward serve``."""
+"""``homeward demo``: the 2025 Istanbul exchange, or the whole programme, on synthetic people."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from pathlib import Path
 import click
 from sqlalchemy import func, select
 
+from homeward.adapters.cosigner_dir import CosignerDir
+from homeward.bootstrap import Workspace, fixed_passphrase
+from homeward.cli.workspace import workspace_for
+from homeward.domain.values import Side
 from homeward.settings import Settings
 
 
@@ -37,65 +41,40 @@ from homeward.settings import Settings
 def demo(settings: Settings, seed: int, out: Path, until: str, programme: bool = False) -> None:
     """Replay the Istanbul 2025 exchange (1,000 for 1,000 over three days) on synthetic people."""
     from homeward.adapters.checkin_secret import load_or_create
-    from homeward.adapters.schema import metadata
-    from homeward.bootstrap import open_workspace
+    from homeward.services.accounts import create_demo_users
     from homeward.services.demo import run_demo, start_demo_cosigners
-    from homeward.services.ledger_events import LedgerEventSink
-    from homeward.services.signing import ensure_mediator_key, load_mediator
 
     settings = settings.for_workspace(out)
-    # Nothing is deleted: a workspace that holds anything at all is refused as it is.
-    workspace = open_workspace(settings)
-    with workspace.engine.connect() as conn:
-        filled = [
-            table.name
-            for table in metadata.sorted_tables
-            if conn.execute(select(func.count()).select_from(table)).scalar_one()
-        ]
-    if filled:
-        workspace.close()
-        raise click.ClickException(
-            f"the database at {settings.database_url} is not empty (it holds "
-            f"{', '.join(filled)}); the demo needs a fresh one: choose another --out folder"
+    # The demo's keys are locked with HOMEWARD_KEY_PASSPHRASE, else the demo passphrase.
+    with workspace_for(settings, fixed_passphrase(settings)) as workspace:
+        _refuse_filled(workspace)
+        mediator = workspace.signers.mediator(create=True)
+        started = time.perf_counter()
+        cosigners = start_demo_cosigners(
+            out / "parties", workspace.engine, mediator, settings.ledger_origin
         )
-    passphrase = settings.passphrase
-    ensure_mediator_key(settings.keys_dir, passphrase)
-    mediator = load_mediator(settings.keys_dir, passphrase)
-    started = time.perf_counter()
-    cosigners = start_demo_cosigners(
-        out / "parties", workspace.engine, mediator, settings.ledger_origin
-    )
-    for side, cosigner in cosigners.dirs.items():
-        click.echo(f"  {side.value}'s cosigner: {cosigner.path} ({cosigner.verifier().text()})")
-    if programme:
-        from homeward.cli_programme import run_programme_demo
-
+        for side, cosigner in cosigners.dirs.items():
+            click.echo(f"  {side.value}'s cosigner: {cosigner.path} ({cosigner.verifier().text()})")
         try:
-            run_programme_demo(settings, workspace.engine, seed, out, mediator, cosigners.dirs)
+            if programme:
+                run_programme_demo(workspace, seed, out, cosigners.dirs)
+                return
+            result = run_demo(
+                seed,
+                out,
+                workspace.engine,
+                workspace.events,
+                mediator,
+                cosigners.dirs,
+                settings.ledger_origin,
+                model_path=workspace.matcher.model_path,
+                say=lambda line: click.echo(f"  {line}"),
+                until=until,
+                code_key=load_or_create(settings.keys_dir),
+            )
+            logins = create_demo_users(workspace.engine, workspace.hasher)
         finally:
             cosigners.close()
-            workspace.close()
-        return
-    try:
-        result = run_demo(
-            seed,
-            out,
-            workspace.engine,
-            LedgerEventSink(),
-            mediator,
-            cosigners.dirs,
-            settings.ledger_origin,
-            model_path=settings.model_path,
-            say=lambda line: click.echo(f"  {line}"),
-            until=until,
-            code_key=load_or_create(settings.keys_dir),
-        )
-        from homeward.services.accounts import create_demo_users
-
-        logins = create_demo_users(workspace.engine)
-    finally:
-        cosigners.close()
-        workspace.close()
     _write_logins(out, logins)
     summary = result.summary
     click.echo(f"\n{summary['agreement']['name']}  ({time.perf_counter() - started:.1f} s)")
@@ -137,54 +116,62 @@ def _write_logins(out: Path, logins: list[tuple[str, str, str]]) -> None:
     path.chmod(0o600)
 
 
-@click.command()
-@click.option("--workspace", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8000, show_default=True)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Server processes (more than 1: the schema must be current, see `homeward db upgrade`).",
-)
-@click.pass_obj
-def serve(settings: Settings, workspace: Path, host: str, port: int, workers: int) -> None:
-    """Serve the web application on a workspace."""
-    import os
+def _refuse_filled(workspace: Workspace) -> None:
+    """Nothing is deleted: a workspace that holds anything at all is refused as it is."""
+    from homeward.adapters.schema import metadata
 
-    import uvicorn
+    with workspace.engine.connect() as conn:
+        filled = [
+            table.name
+            for table in metadata.sorted_tables
+            if conn.execute(select(func.count()).select_from(table)).scalar_one()
+        ]
+    if filled:
+        raise click.ClickException(
+            f"the database at {workspace.settings.database_url} is not empty (it holds "
+            f"{', '.join(filled)}); the demo needs a fresh one: choose another --out folder"
+        )
 
-    from homeward.adapters.migrate import SchemaBehind
-    from homeward.bootstrap import open_for_serving
-    from homeward.web.app import create_app, load_secret
 
-    settings = settings.for_workspace(workspace)
-    try:
-        opened = open_for_serving(settings, workers)
-    except SchemaBehind as exc:
-        raise click.ClickException(str(exc)) from None
-    load_secret(settings)  # made once here, before any worker starts: all share it
-    logins = workspace / LOGINS_FILE
-    if logins.exists():
-        click.echo("demo logins (role, username, password):")
-        click.echo(logins.read_text(encoding="utf-8").rstrip())
-    click.echo(f"homeward is serving {workspace} at http://{host}:{port}/ ({workers} processes)")
-    # X-Forwarded-For is read by the app itself, from HOMEWARD_TRUSTED_PROXIES only: uvicorn
-    # would otherwise believe it from any local peer.
-    if workers == 1:
-        app = create_app(settings, opened.engine)  # secret: keys/web-secret.key
-        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
-        return
-    opened.close()
-    # The workers import homeward.web.asgi:app, which reads these from the environment.
-    os.environ["HOMEWARD_WORKSPACE"] = str(workspace.resolve())
-    os.environ["HOMEWARD_DATABASE_URL"] = settings.database_url
-    uvicorn.run(
-        "homeward.web.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-        proxy_headers=False,
+def run_programme_demo(
+    workspace: Workspace, seed: int, out: Path, parties: dict[Side, CosignerDir]
+) -> None:
+    """``--programme``: the three rounds into the workspace; prints each round and the
+    cumulative totals."""
+    from homeward.adapters.checkin_secret import load_or_create
+    from homeward.services.accounts import create_demo_users
+    from homeward.services.demo_programme import run_programme
+
+    started = time.perf_counter()
+    result = run_programme(
+        seed,
+        out,
+        workspace.engine,
+        workspace.events,
+        workspace.signers.mediator(),
+        parties,
+        workspace.settings.ledger_origin,
+        model_path=workspace.matcher.model_path,
+        say=lambda line: click.echo(f"  {line}"),
+        code_key=load_or_create(workspace.settings.keys_dir),
+    )
+    _write_logins(out, create_demo_users(workspace.engine, workspace.hasher))
+    summary = result.summary
+    click.echo(f"\nthe 2025 programme  ({time.perf_counter() - started:.1f} s)")
+    for r in summary["rounds"]:
+        totals = "   ".join(f"{side}: {c['total']}" for side, c in r["totals"].items())
+        click.echo(
+            f"  round {r['round']} {r['name']}: {len(r['tranches'])} tranches   {totals}   "
+            f"exceptions: {len(r['exceptions'])}"
+        )
+    cumulative = summary["cumulative"]
+    click.echo(
+        "  all rounds: "
+        + "   ".join(f"{side}: {n}" for side, n in cumulative["released_by"].items())
+    )
+    for side, v in cumulative["sought_recovered"].items():
+        click.echo(f"  {side} recovered {v['recovered']} of {v['sought']} sought")
+    click.echo(
+        f"\nwrote {out / 'summary.json'}, {out / 'bulletin.json'}, {out / 'report.html'}, "
+        f"{out / 'report.pdf'}, {out / 'ledger'}/ ({result.ledger_entries} log entries)"
     )
