@@ -153,7 +153,7 @@ def test_matching_in_the_web_app_never_trains_and_says_how_to_train_a_model(
     answer = _run_matching(client, passwords, status=409)
     assert "homeward match train" in answer
     assert not (tmp_path / "match-model.json").exists()  # the request trained nothing
-    page, matches = _what_ua_sees(client, passwords)
+    matches = _what_ua_sees(client, passwords)[1]
     assert matches == []
     _train(engine, tmp_path)
     _run_matching(client, passwords)

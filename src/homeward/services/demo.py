@@ -61,7 +61,8 @@ from homeward.services.witnessing import add_witness, publish
 MEDIATOR_ACTOR = "mediator-demo"
 DEMO_VERIFIER = Principal(0, MEDIATOR_ACTOR, Side.MEDIATOR, Role.MEDIATOR_VERIFIER)
 
-# (step before which it happens, exception, interview note kept by the mediator)
+# Per day: (the side releasing the person, the step at which the exception is recorded
+# instead of taking it, the exception). A refusal also gets the mediator's interview note.
 EXCEPTION_PLAN: dict[int, list[tuple[Side, Step, HandoverException]]] = {
     1: [
         (Side.RU, Step.CONFIRM_FREE_WILL, HandoverException.REFUSES_REPATRIATION),
