@@ -22,7 +22,7 @@ CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
 TEST_SECRET = b"homeward-test-secret-not-for-production"
 
 
-def test_workspace(engine: Engine, folder: Path) -> Workspace:
+def cheap_workspace(engine: Engine, folder: Path) -> Workspace:
     """A workspace on ``engine`` (already migrated) in ``folder``, hashing passwords with
     cheap argon2 parameters."""
     settings = Settings(database_url=str(engine.url), workspace=folder)
@@ -31,7 +31,7 @@ def test_workspace(engine: Engine, folder: Path) -> Workspace:
 
 def make_app(engine: Engine, workspace: Path) -> tuple[FastAPI, dict[str, str]]:
     """An app on ``engine`` with the demo accounts; returns it and username -> password."""
-    app = create_app(test_workspace(engine, workspace), secret=TEST_SECRET)
+    app = create_app(cheap_workspace(engine, workspace), secret=TEST_SECRET)
     passwords = {
         username: password for _, username, password in create_demo_users(engine, CHEAP_HASHER)
     }
