@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from sqlalchemy import select
-from tests.factories import import_rows, person_rows
+from tests.factories import import_rows, person_rows, write_rows
 
 from homeward.adapters.db import make_engine
 from homeward.adapters.migrate import upgrade
@@ -87,3 +87,22 @@ def test_the_app_hashes_passwords_with_the_hasher_its_workspace_was_given(
         engine.dispose()
     assert hashes
     assert all(h.startswith("$argon2id$v=19$m=1024,t=1,p=1$") for h in hashes)
+
+
+def test_matching_files_with_a_new_model_file_trains_it_once_then_reuses_it(
+    tmp_path: Path,
+) -> None:
+    rows = person_rows("P", 30, seed=7)
+    registry = write_rows(tmp_path / "registry.csv", rows)
+    requests = write_rows(tmp_path / "requests.csv", rows[:10])
+    model = tmp_path / "model.json"
+    args = ["match", "--registry", str(registry), "--requests", str(requests)]
+    args += ["--model", str(model), "--out", str(tmp_path / "out.csv")]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    trained = model.read_bytes()
+    assert b'"m_probability"' in trained
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert model.read_bytes() == trained  # loaded, not trained again
+    assert "10 requests: 10 match" in again.output

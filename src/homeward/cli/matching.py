@@ -161,7 +161,7 @@ def match_command(
         bar.update(len(registry))
         req_features = features(requests)
         bar.update(len(requests))
-    if model_path is not None and not model_path.exists():
+    if model_path is not None and not model_path.exists() and registry and requests:
         with tqdm(total=1, desc="training", file=sys.stderr, leave=False) as bar:
             train_model(model_path, reg_features, req_features)
             bar.update(1)
