@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from homeward.adapters.db import make_engine
 from homeward.adapters.migrate import require_current_schema, upgrade
+from homeward.domain.values import Side
 from homeward.ledger.keys import KeyFileError
 from homeward.ledger.note import Signer, VerifierKey
 from homeward.matching.engine import Matcher
@@ -33,11 +34,12 @@ from homeward.services.signing import (
     ensure_mediator_key,
     load_mediator,
     mediator_keys,
+    signer_name,
 )
 from homeward.services.witnessing import PublishResult, list_witnesses, publish
 from homeward.settings import Settings
 
-MEDIATOR = "MED"
+MEDIATOR = signer_name(Side.MEDIATOR)
 Clock = Callable[[], dt.datetime]
 
 
