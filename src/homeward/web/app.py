@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import NoResultFound
 
 from homeward.adapters.private_files import restrict_new_files, sqlite_files, tighten
+from homeward.domain.errors import NotAllowed
 from homeward.services.access import AccessDenied, SqlAccessLog
 from homeward.services.ledger_events import LedgerEventSink
 from homeward.settings import Settings
@@ -145,7 +146,8 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
         return render(request, "error.html", {"message": message}, status=404)
 
     @app.exception_handler(Conflict)
-    async def _conflict(request: Request, exc: Conflict) -> Response:
+    @app.exception_handler(NotAllowed)  # a rule of the exchange, not an access decision
+    async def _conflict(request: Request, exc: Exception) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=409)
         return render(request, "error.html", {"message": str(exc)}, status=409)

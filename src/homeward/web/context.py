@@ -12,8 +12,10 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.services.access import AccessLog, Action, Principal, Resource, authorize
 from homeward.services.events import EventSink
+from homeward.services.unit_of_work import UnitOfWork
 from homeward.settings import Settings
 from homeward.web.i18n import LANGUAGES, Translations, negotiate, pick
 from homeward.web.security import Signer, session_of
@@ -33,6 +35,10 @@ class WebContext:
     jobs: ImportJobs = field(default_factory=ImportJobs)
     # Peers whose X-Forwarded-For is believed (HOMEWARD_TRUSTED_PROXIES); none by default.
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A fresh unit of work over the workspace: one per use case."""
+        return SqlUnitOfWork(self.engine, self.events)
 
 
 def web(request: Request) -> WebContext:
