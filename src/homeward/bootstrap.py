@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from homeward.adapters.db import make_engine
 from homeward.adapters.migrate import require_current_schema, upgrade
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.values import Side
 from homeward.ledger.keys import KeyFileError
 from homeward.ledger.note import Signer, VerifierKey
@@ -36,6 +37,7 @@ from homeward.services.signing import (
     mediator_keys,
     signer_name,
 )
+from homeward.services.unit_of_work import UnitOfWork
 from homeward.services.witnessing import PublishResult, list_witnesses, publish
 from homeward.settings import Settings
 
@@ -105,6 +107,10 @@ class Workspace:
     signers: Signers
     matcher: Matcher
     hasher: PasswordHasher
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A fresh unit of work over the workspace's database: one per use case."""
+        return SqlUnitOfWork(self.engine, self.events)
 
     def verifier_keys(self, *, required: bool = True) -> list[VerifierKey]:
         """The mediator's verifier keys (retired ones too) and every registered witness's.

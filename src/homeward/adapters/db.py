@@ -51,6 +51,29 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def nest_sqlite_transactions(engine: Engine) -> Engine:
+    """Let SAVEPOINTs nest inside an outer transaction on SQLite, as they do on PostgreSQL.
+
+    The sqlite3 module begins a transaction only before the first write and lets a
+    SAVEPOINT outside one commit on RELEASE, so a test holding an outer transaction to roll
+    back would keep what its use cases "committed" in savepoints. This hands transaction
+    control to SQLAlchemy (SQLAlchemy's documented recipe); for test and benchmark engines,
+    where each test runs in a rolled-back transaction. Other dialects are left as they are.
+    """
+    if engine.dialect.name != "sqlite":
+        return engine
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
 def create_schema(engine: Engine) -> None:
     """Create every table directly from the metadata (tests, benchmarks) and stamp the
     database with the newest migration, so that ``homeward db upgrade`` and ``serve``

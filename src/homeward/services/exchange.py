@@ -22,13 +22,12 @@ from homeward.adapters.tables_exchange import (
     identity_links,
 )
 from homeward.adapters.tables_registry import persons
+
+# Re-exported: handover and rounds still import it from here.
+from homeward.domain.errors import NotAllowed as NotAllowed  # noqa: PLC0414
 from homeward.domain.lists import ListDiff, ListKind, diff_lists
 from homeward.domain.values import Side
 from homeward.services.events import EventSink
-
-
-class NotAllowed(Exception):
-    """The command breaks a rule of the exchange; the message says which."""
 
 
 @dataclass(frozen=True, slots=True)

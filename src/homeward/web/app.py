@@ -18,6 +18,7 @@ from sqlalchemy.exc import NoResultFound
 
 from homeward.adapters.private_files import restrict_new_files, sqlite_files, tighten
 from homeward.bootstrap import KeysUnavailable, Workspace
+from homeward.domain.errors import NotAllowed
 from homeward.matching.engine import ModelMissing
 from homeward.services.access import AccessDenied
 from homeward.settings import Settings
@@ -146,6 +147,7 @@ def create_app(workspace: Workspace, secret: bytes | None = None) -> FastAPI:
     @app.exception_handler(ModelMissing)
     @app.exception_handler(KeysUnavailable)
     @app.exception_handler(Conflict)
+    @app.exception_handler(NotAllowed)  # a rule of the exchange, not an access decision
     async def _conflict(request: Request, exc: Exception) -> Response:
         if _is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=409)

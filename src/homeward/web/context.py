@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from homeward.bootstrap import Workspace
 from homeward.services.access import AccessLog, Action, Principal, Resource, authorize
 from homeward.services.events import EventSink
+from homeward.services.unit_of_work import UnitOfWork
 from homeward.settings import Settings
 from homeward.web.i18n import LANGUAGES, Translations, negotiate, pick
 from homeward.web.security import Signer, session_of
@@ -54,6 +55,10 @@ class WebContext:
     @property
     def hasher(self) -> PasswordHasher:
         return self.workspace.hasher
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A fresh unit of work over the workspace: one per use case."""
+        return self.workspace.unit_of_work()
 
 
 def web(request: Request) -> WebContext:

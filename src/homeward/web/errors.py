@@ -1,10 +1,12 @@
-"""Answers that are not access decisions: a missing object (404), a bad input (422)."""
+"""Answers that are not access decisions: a missing object (404), a bad input (422), a
+state that forbids the request now (409). ``NotFound`` and ``Conflict`` are the domain's
+own (``homeward.domain.errors``): a service raises them, the app maps them once."""
 
 from __future__ import annotations
 
+from homeward.domain.errors import Conflict, NotFound
 
-class NotFound(LookupError):
-    """The object does not exist (after access was granted)."""
+__all__ = ["BadInput", "Conflict", "NotFound"]
 
 
 class BadInput(ValueError):
@@ -13,7 +15,3 @@ class BadInput(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
-
-
-class Conflict(Exception):
-    """The object's state does not allow the request now (409)."""

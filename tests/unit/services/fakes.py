@@ -1,0 +1,213 @@
+"""An in-memory unit of work for unit tests of services: no database, no I/O.
+
+Repositories keep plain dicts; ``FakeUnitOfWork.committed`` tells whether the use case
+committed, and ``events.events`` what it logged. Each repository keeps the behaviour its
+SQL twin promises in ``homeward.services.repositories`` (order, versions, snapshots).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
+
+from homeward.domain.lists import ListKind
+from homeward.domain.values import RegistryKind, Side
+from homeward.services.clock import FixedClock
+from homeward.services.repositories.lists import ListVersion
+
+
+@dataclass
+class MemoryEventLog:
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def append(self, kind: str, payload: dict[str, Any]) -> int:
+        json.dumps(payload, allow_nan=False)  # the real log's shape rule
+        self.events.append((kind, payload))
+        return len(self.events) - 1
+
+    def person_ref(self, person_id: int) -> str:
+        return f"person-{person_id}"
+
+    def kinds(self) -> list[str]:
+        return [k for k, _ in self.events]
+
+
+class FakeRegistryRepository:
+    def __init__(self) -> None:
+        self.persons: dict[int, dict[str, Any]] = {}
+
+    def add_person(self, party: Side, kind: RegistryKind, **values: Any) -> int:
+        """Put a person in a registry (a test's arrangement; the import use case is the
+        real way in)."""
+        person_id = len(self.persons) + 1
+        row = {"surname": None, "given_name": None, "patronymic": None, "content_hash": ""}
+        row.update(values, id=person_id, party=party.value, kind=kind.value)
+        row["content_hash"] = row["content_hash"] or json.dumps(values, sort_keys=True)
+        self.persons[person_id] = row
+        return person_id
+
+    def ids(self, party: Side, kind: RegistryKind) -> list[int]:
+        return sorted(
+            i
+            for i, r in self.persons.items()
+            if r["party"] == party.value and r["kind"] == kind.value
+        )
+
+    def rows(self, person_ids: Sequence[int]) -> list[dict[str, Any]]:
+        return [dict(self.persons[i]) for i in sorted(set(person_ids)) if i in self.persons]
+
+
+@dataclass
+class _StoredList:
+    id: int
+    party: Side
+    kind: ListKind
+    recipient: Side
+    version: int
+    submitted_at: dt.datetime
+    rows: dict[int, dict[str, Any]]
+
+
+class FakeListRepository:
+    def __init__(self, registry: FakeRegistryRepository) -> None:
+        self.registry = registry
+        self.lists: list[_StoredList] = []
+        self.released: set[int] = set()
+
+    def _of(self, party: Side, kind: ListKind, recipient: Side) -> list[_StoredList]:
+        return [s for s in self.lists if (s.party, s.kind, s.recipient) == (party, kind, recipient)]
+
+    def next_version(self, party: Side, kind: ListKind, recipient: Side) -> int:
+        return 1 + max((s.version for s in self._of(party, kind, recipient)), default=0)
+
+    def add(
+        self,
+        party: Side,
+        kind: ListKind,
+        recipient: Side,
+        version: int,
+        submitted_at: dt.datetime,
+        person_ids: Sequence[int],
+    ) -> int:
+        rows = {r["id"]: r for r in self.registry.rows(person_ids)}
+        stored = _StoredList(
+            len(self.lists) + 1, party, kind, recipient, version, submitted_at, rows
+        )
+        self.lists.append(stored)
+        return stored.id
+
+    def _version(
+        self, party: Side, kind: ListKind, recipient: Side, version: int | None
+    ) -> _StoredList | None:
+        found = self._of(party, kind, recipient)
+        if version is not None:
+            found = [s for s in found if s.version == version]
+        return max(found, key=lambda s: s.version, default=None)
+
+    def latest(self, party: Side, kind: ListKind, recipient: Side) -> list[int]:
+        stored = self._version(party, kind, recipient, None)
+        return sorted(stored.rows) if stored else []
+
+    def items(self, party: Side, kind: ListKind, recipient: Side, version: int) -> list[int]:
+        stored = self._version(party, kind, recipient, version)
+        return sorted(stored.rows) if stored else []
+
+    def versions(self, parties: Sequence[Side]) -> list[ListVersion]:
+        chosen = [s for s in self.lists if s.party in parties]
+        chosen.sort(key=lambda s: (s.party.value, s.kind.value, s.recipient.value, -s.version))
+        return [
+            ListVersion(
+                s.party.value,
+                s.kind.value,
+                s.recipient.value,
+                s.version,
+                len(s.rows),
+                s.submitted_at,
+            )
+            for s in chosen
+        ]
+
+    def submitted_rows(
+        self, party: Side, kind: ListKind, recipient: Side, version: int | None = None
+    ) -> list[dict[str, Any]]:
+        stored = self._version(party, kind, recipient, version)
+        return [copy.deepcopy(stored.rows[i]) for i in sorted(stored.rows)] if stored else []
+
+    def shared_rows(self, person_ids: Iterable[int], recipient: Side) -> dict[int, dict[str, Any]]:
+        wanted = set(person_ids)
+        out: dict[int, dict[str, Any]] = {}
+        for s in sorted(self.lists, key=lambda s: (s.submitted_at, s.id)):
+            if s.recipient is recipient:
+                out.update({i: copy.deepcopy(r) for i, r in s.rows.items() if i in wanted})
+        return out
+
+    def already_released(self, person_ids: Sequence[int]) -> list[str]:
+        return [
+            f"person {i}: already released in an earlier exchange"
+            for i in sorted(set(person_ids))
+            if i in self.released
+        ]
+
+
+class FakeUnitOfWork:
+    """Commits by keeping what was written; rolls back by restoring what was there.
+
+    The repositories' state is copied on ``with uow:`` and put back on leaving without
+    ``commit()``, so a test sees exactly what a real rollback leaves.
+    """
+
+    def __init__(self, clock: FixedClock | None = None) -> None:
+        self.clock = clock if clock is not None else FixedClock()
+        self.events = MemoryEventLog()
+        self.registry = FakeRegistryRepository()
+        self.lists = FakeListRepository(self.registry)
+        self.committed = False
+        self.analyzed: set[str] = set()
+        self._saved: dict[str, Any] | None = None
+
+    def _state(self) -> dict[str, Any]:
+        return {
+            "events": self.events.events,
+            "persons": self.registry.persons,
+            "lists": self.lists.lists,
+            "released": self.lists.released,
+        }
+
+    def __enter__(self) -> Self:
+        if self._saved is not None:
+            raise RuntimeError("this unit of work is already open: make one per use case")
+        self.committed = False
+        self._saved = copy.deepcopy(self._state())
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()  # to the last commit, as a closing transaction does
+        self._saved = None
+
+    def commit(self) -> None:
+        if self._saved is None:
+            raise RuntimeError("the unit of work is not open (use `with uow:`)")
+        self.committed = True
+        self._saved = copy.deepcopy(self._state())
+
+    def rollback(self) -> None:
+        if self._saved is None:
+            return
+        saved = copy.deepcopy(self._saved)
+        self.events.events = saved["events"]
+        self.registry.persons = saved["persons"]
+        self.lists.lists = saved["lists"]
+        self.lists.released = saved["released"]
+
+    def refresh_statistics(self, tables: Iterable[str]) -> None:
+        self.analyzed.update(tables)
