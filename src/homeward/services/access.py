@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Connection, Engine, insert
 
 from homeward.adapters.tables_web import access_log
 from homeward.domain.values import Side
@@ -342,6 +342,44 @@ class SqlAccessLog:
 
     def flush(self) -> None:
         """Nothing is held back."""
+
+
+class TransactionAccessLog:
+    """Decisions written inside the transaction of the change they guard, so that one
+    commit keeps both (a confirmation at the crossing then commits once, not twice).
+
+    If that transaction rolls back (a refusal, a step the state does not allow), the
+    decisions would go with it: ``keep_after_rollback`` writes them through the durable
+    log before the error is answered, so no answered decision is ever lost."""
+
+    def __init__(self, conn: Connection, durable: SqlAccessLog) -> None:
+        self.conn, self.durable = conn, durable
+        self.written: list[tuple[Principal, Action, Resource, Decision]] = []
+
+    def record(self, principal: Principal, action: Action, resource: Resource, d: Decision) -> None:
+        row = _row(self.durable.clock(), principal, action, resource, d)
+        self.written.append((principal, action, resource, d))
+        self.conn.execute(insert(access_log), [row])
+
+    def flush(self) -> None:
+        """Kept by the caller's commit."""
+
+    def keep_after_rollback(self) -> None:
+        for entry in self.written:
+            self.durable.record(*entry)
+        self.written.clear()
+
+
+def within_transaction(log: AccessLog, conn: Connection) -> AccessLog:
+    """``log`` writing inside ``conn``'s transaction when it is the SQL log; any other
+    log (a fake, a buffer) as it is."""
+    return TransactionAccessLog(conn, log) if isinstance(log, SqlAccessLog) else log
+
+
+def keep_after_rollback(log: AccessLog) -> None:
+    """After a rollback: write again what ``within_transaction``'s log had written."""
+    if isinstance(log, TransactionAccessLog):
+        log.keep_after_rollback()
 
 
 class MemoryAccessLog:

@@ -66,6 +66,8 @@ from homeward.services.access import (
     ResourceKind,
     authorize,
     decide,
+    keep_after_rollback,
+    within_transaction,
 )
 from homeward.services.disclosure import committed_outcome
 from homeward.services.events import EventSink
@@ -161,6 +163,24 @@ class Card:
     @property
     def to_party(self) -> Side:
         return self.from_party.other
+
+
+@dataclass(frozen=True, slots=True)
+class StepTaken:
+    """What a step answers over the API: the handover as ``principal`` may see it now and
+    what they may do next, without the person's record and the parity that the console's
+    card shows (``card`` gives those)."""
+
+    id: int
+    code: str
+    day: int
+    from_party: Side
+    category: Category
+    state: str
+    exception: str | None
+    outside_parity: bool
+    next_step: Step | None
+    proposals: tuple[ProposalView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -739,9 +759,83 @@ def take_step(
     """Take one step for ``principal``: receipt by the receiving party's officer alone,
     every other step by the field verifier (``InvalidTransition`` when the state does not
     allow it)."""
-    with desk.engine.begin() as conn:
-        _step_in(conn, desk, principal, handover_id, step, note)
-        return _card_in(conn, desk, principal, handover_id, check=False)
+    log = desk.access_log
+    try:
+        with desk.engine.begin() as conn:
+            log = within_transaction(desk.access_log, conn)
+            _step_in(conn, desk, principal, handover_id, step, note, log=log)
+            return _card_in(conn, desk, principal, handover_id, check=False)
+    except BaseException:
+        keep_after_rollback(log)
+        raise
+
+
+def confirm_step(desk: Desk, principal: Principal, handover_id: int, step: Step) -> StepTaken:
+    """``take_step`` for the API: the same checks, step and event, with the access decision
+    written in the step's own transaction (one commit), answering the handover's state
+    rather than the whole card. ``services.crossing_writer`` applies many at once."""
+    log = desk.access_log
+    try:
+        with desk.engine.begin() as conn:
+            log = within_transaction(desk.access_log, conn)
+            return confirm_in(conn, desk, log, principal, handover_id, step)
+    except BaseException:
+        keep_after_rollback(log)
+        raise
+
+
+def confirm_in(
+    conn: Connection,
+    desk: Desk,
+    log: AccessLog,
+    principal: Principal,
+    handover_id: int,
+    step: Step,
+) -> StepTaken:
+    """One confirmation inside the caller's transaction, its decisions kept by ``log``."""
+    row = conn.execute(
+        select(handovers, tranches.c.day)
+        .join(tranches, tranches.c.id == handovers.c.tranche_id)
+        .where(handovers.c.id == handover_id)
+    ).first()
+    if row is None:
+        raise NoResultFound(f"no handover {handover_id}")
+    state = _step_in(conn, desk, principal, handover_id, step, log=log, row=row)
+    return _taken(conn, principal, row, state)
+
+
+def _taken(conn: Connection, principal: Principal, row: Any, now: HandoverState) -> StepTaken:
+    """The answer to a step, decided as ``_card_in`` decides the card's same fields."""
+    from_party = Side(row.from_party)
+    exception = HandoverException(row.exception) if row.exception else None
+    step = NEXT_STEP.get(now)
+    kind = ResourceKind.RECEIPT if step is Step.RECEIVE else ResourceKind.HANDOVER
+    proposals: tuple[ProposalView, ...] = ()
+    if _may(principal, Action.READ, ResourceKind.PROPOSAL, None):
+        pending = conn.execute(
+            select(rebalancing_proposals)
+            .where(
+                rebalancing_proposals.c.state == PENDING,
+                (rebalancing_proposals.c.handover_id == row.id)
+                | (rebalancing_proposals.c.held_back_id == row.id),
+            )
+            .order_by(rebalancing_proposals.c.id)
+        ).all()
+        if pending:
+            loaded = load_exchange(conn, _agreement_of(conn, int(row.id)))
+            proposals = tuple(_proposal_view(conn, p, loaded) for p in pending)
+    return StepTaken(
+        id=int(row.id),
+        code=row.checkin_code,
+        day=int(row.day),
+        from_party=from_party,
+        category=Category(row.category),
+        state=state_seen_by(now, exception, principal.party),
+        exception=(seen.value if (seen := exception_seen_by(exception, principal.party)) else None),
+        outside_parity=bool(row.outside_parity),
+        next_step=step if step and _may(principal, Action.WRITE, kind, from_party.other) else None,
+        proposals=proposals,
+    )
 
 
 def _step_in(
@@ -751,22 +845,30 @@ def _step_in(
     handover_id: int,
     step: Step,
     note: str | None = None,
-) -> None:
-    """One step inside the caller's transaction, after the access policy said yes."""
-    row = conn.execute(select(handovers.c.from_party).where(handovers.c.id == handover_id)).first()
+    *,
+    log: AccessLog | None = None,
+    row: Any = None,
+) -> HandoverState:
+    """One step inside the caller's transaction, after the access policy said yes;
+    ``row``: the handover when the caller has loaded it already."""
+    log = log or desk.access_log
+    if row is None:
+        row = conn.execute(
+            select(handovers.c.from_party).where(handovers.c.id == handover_id)
+        ).first()
     if row is None:
         raise NoResultFound(f"no handover {handover_id}")
     receiving = Side(row.from_party).other
     kind = ResourceKind.RECEIPT if step is Step.RECEIVE else ResourceKind.HANDOVER
-    authorize(principal, Action.WRITE, Resource(kind, receiving, str(handover_id)), desk.access_log)
+    authorize(principal, Action.WRITE, Resource(kind, receiving, str(handover_id)), log)
     if note and step is Step.CONFIRM_FREE_WILL:
         authorize(
             principal,
             Action.WRITE,
             Resource(ResourceKind.INTERVIEW, None, str(handover_id)),
-            desk.access_log,
+            log,
         )
-    advance_in(
+    return advance_in(
         conn,
         handover_id,
         step,

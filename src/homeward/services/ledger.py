@@ -90,6 +90,18 @@ def append_events(
     return LedgerStore(conn).append(leaves)
 
 
+def event_leaf(kind: str, payload: Mapping[str, Any], clock: Clock = utc_now) -> bytes:
+    """The leaf ``append_event`` would write now, checked as it would check it: for writers
+    that append a batch's events together at its end."""
+    return make_leaf(kind, payload, _iso(clock()))
+
+
+def append_leaves(conn: Connection, leaves: Sequence[bytes]) -> int:
+    """Append leaves made by ``event_leaf`` in the caller's transaction; return the first
+    index."""
+    return LedgerStore(conn).append(leaves)
+
+
 def append_event(
     conn: Connection, kind: str, payload: Mapping[str, Any], clock: Clock = utc_now
 ) -> int:

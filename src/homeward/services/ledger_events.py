@@ -18,7 +18,13 @@ from homeward.adapters.tables_disclosure import actor_keys
 from homeward.adapters.tables_registry import persons
 from homeward.ledger import commitments
 from homeward.ledger.privacy import ACTOR_ID, PARTIES, is_actor_key
-from homeward.services.ledger import append_event, person_commitment
+from homeward.services.events import EventSink
+from homeward.services.ledger import (
+    append_event,
+    append_leaves,
+    event_leaf,
+    person_commitment,
+)
 
 
 def canonical_person(conn: Connection, person_id: int) -> bytes:
@@ -64,9 +70,11 @@ class LedgerEventSink:
         self._refs: dict[int, str] = {}
 
     def append(self, conn: Connection, kind: str, payload: dict[str, Any]) -> int:
-        # Domain events are named in CamelCase (PersonReleased); log entries in snake_case.
-        name = re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
-        return append_event(conn, name, self._pseudonymous(conn, payload))
+        return append_event(conn, _entry_name(kind), self._pseudonymous(conn, payload))
+
+    def leaf(self, conn: Connection, kind: str, payload: dict[str, Any]) -> bytes:
+        """The leaf ``append`` would write now, without writing it."""
+        return event_leaf(_entry_name(kind), self._pseudonymous(conn, payload))
 
     def actor_ref(self, conn: Connection, actor: str) -> str:
         """The actor id that stands for ``actor`` (a username) in the log. The key is read
@@ -98,3 +106,65 @@ class LedgerEventSink:
             ref = person_commitment(conn, str(person_id), canonical_person(conn, person_id))
             self._refs[person_id] = ref
         return ref
+
+
+def _entry_name(kind: str) -> str:
+    """Domain events are named in CamelCase (PersonReleased); log entries in snake_case."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
+
+
+class BatchedEvents:
+    """An EventSink for a batch of use cases in one transaction: each event is checked and
+    made into its leaf at once, and the batch's leaves are appended together by ``flush``
+    at its end, so the log's head is locked once per batch and only until the commit.
+    ``undo`` drops the events of a use case whose savepoint rolled back. ``append``
+    answers -1: an event's index is known only at the flush."""
+
+    def __init__(self, sink: LedgerEventSink) -> None:
+        self.sink = sink
+        self.leaves: list[bytes] = []
+
+    def append(self, conn: Connection, kind: str, payload: dict[str, Any]) -> int:
+        self.leaves.append(self.sink.leaf(conn, kind, payload))
+        return -1
+
+    def person_ref(self, conn: Connection, person_id: int) -> str:
+        return self.sink.person_ref(conn, person_id)
+
+    def mark(self) -> int:
+        return len(self.leaves)
+
+    def undo(self, mark: int) -> None:
+        del self.leaves[mark:]
+
+    def flush(self, conn: Connection) -> None:
+        if self.leaves:
+            append_leaves(conn, self.leaves)
+        self.leaves = []
+
+
+class _Unbatched:
+    """Any other sink (a test's memory sink): appended at once, nothing to undo."""
+
+    def __init__(self, sink: EventSink) -> None:
+        self.sink = sink
+
+    def append(self, conn: Connection, kind: str, payload: dict[str, Any]) -> int:
+        return self.sink.append(conn, kind, payload)
+
+    def person_ref(self, conn: Connection, person_id: int) -> str:
+        return self.sink.person_ref(conn, person_id)
+
+    def mark(self) -> int:
+        return 0
+
+    def undo(self, mark: int) -> None:
+        """Nothing was held back."""
+
+    def flush(self, conn: Connection) -> None:
+        """Nothing was held back."""
+
+
+def batched(sink: EventSink) -> BatchedEvents | _Unbatched:
+    """The sink for a batch: the log's events batched, any other sink as it is."""
+    return BatchedEvents(sink) if isinstance(sink, LedgerEventSink) else _Unbatched(sink)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -15,6 +16,7 @@ from homeward.domain.lists import ListKind
 from homeward.domain.values import Side
 from homeward.services import crossing
 from homeward.services.access import Action, Principal, Resource, ResourceKind
+from homeward.services.crossing_writer import StepWriter
 from homeward.services.handover import Step
 from homeward.services.list_matching import Verdict, link_party, review_link, review_queue
 from homeward.services.lists import list_drafts, list_versions, submit_registry
@@ -318,19 +320,23 @@ async def take_step(
     """Take the next step of a handover: the field verifier takes every step but receipt,
     which the receiving party's officer alone confirms. 409 when the handover's state does
     not allow the step."""
-    d, _ = _desk(request), gettext_for(request)
-
-    def work() -> crossing.Card:  # one worker-thread hop for the whole confirmation
-        try:
-            return crossing.take_step(d, principal, handover_id, Step(body.step))
-        except InvalidTransition as exc:
-            raise Conflict(str(exc)) from None
-
+    submitted = _step_writer(request).submit(principal, handover_id, Step(body.step))
     try:
-        card = await run_in_threadpool(work)
+        taken = await asyncio.wrap_future(submitted)
+    except InvalidTransition as exc:
+        raise Conflict(str(exc)) from None
     except NoResultFound as exc:
         raise _missing(exc) from None
-    return handover_out(card, _)
+    return handover_out(taken, gettext_for(request))
+
+
+def _step_writer(request: Request) -> StepWriter:
+    """The app's one writer of confirmations (made at the first step; closed at shutdown)."""
+    state = request.app.state
+    writer: StepWriter | None = getattr(state, "step_writer", None)
+    if writer is None:  # no await between the check and the set: one writer per app
+        writer = state.step_writer = StepWriter(_desk(request))
+    return writer
 
 
 @router.post(

@@ -80,6 +80,9 @@ def create_app(workspace: Workspace, secret: bytes | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(application: FastAPI) -> AsyncIterator[None]:
         yield
+        writer = getattr(application.state, "step_writer", None)
+        if writer is not None:
+            writer.close()  # steps already queued are applied and answered first
         application.state.web.access_log.flush()  # no decision is lost on shutdown
 
     app = FastAPI(

@@ -21,6 +21,7 @@ from homeward.services.crossing import (
     Desk,
     ProposalView,
     QueuedStep,
+    StepTaken,
     apply_queued,
     pending_proposals,
 )
@@ -154,7 +155,7 @@ def proposal_out(view: ProposalView, _: Gettext) -> ProposalOut:
     )
 
 
-def handover_out(card: Card, _: Gettext) -> HandoverOut:
+def handover_out(card: Card | StepTaken, _: Gettext) -> HandoverOut:
     return HandoverOut(
         id=card.id,
         code=card.code,
