@@ -357,9 +357,15 @@ class TransactionAccessLog:
         self.written: list[tuple[Principal, Action, Resource, Decision]] = []
 
     def record(self, principal: Principal, action: Action, resource: Resource, d: Decision) -> None:
-        row = _row(self.durable.clock(), principal, action, resource, d)
-        self.written.append((principal, action, resource, d))
-        self.conn.execute(insert(access_log), [row])
+        self.record_many([(principal, action, resource, d)])
+
+    def record_many(self, entries: list[tuple[Principal, Action, Resource, Decision]]) -> None:
+        """Keep several decisions with one statement (a batch of confirmations)."""
+        if not entries:
+            return
+        at = self.durable.clock()
+        self.written.extend(entries)
+        self.conn.execute(insert(access_log), [_row(at, *entry) for entry in entries])
 
     def flush(self) -> None:
         """Kept by the caller's commit."""

@@ -25,6 +25,7 @@ from homeward.services.access import (
     Decision,
     Principal,
     Resource,
+    TransactionAccessLog,
     keep_after_rollback,
     within_transaction,
 )
@@ -106,6 +107,7 @@ def apply_batch(desk: Desk, batch: list[_Pending]) -> None:
     """Apply ``batch`` in one transaction and settle every future; never raises."""
     outcomes: list[StepTaken | Exception] = []
     log: AccessLog = desk.access_log
+    taken: list[tuple[Principal, Action, Resource, Decision]] = []
     events = batched(desk.events)
     in_batch = replace(desk, events=events)
     try:
@@ -123,9 +125,13 @@ def apply_batch(desk: Desk, batch: list[_Pending]) -> None:
                 except Exception as exc:  # this step fails alone; the error is its answer
                     events.undo(mark)
                     outcome = exc
-                for entry in decisions.entries:
-                    log.record(*entry)
+                taken.extend(decisions.entries)
                 outcomes.append(outcome)
+            if isinstance(log, TransactionAccessLog):
+                log.record_many(taken)  # outside every savepoint: kept whatever the step did
+            else:
+                for entry in taken:
+                    log.record(*entry)
             events.flush(conn)  # the log's head is locked from here to the commit
     except Exception as exc:  # the transaction itself failed: no step of it was applied
         try:

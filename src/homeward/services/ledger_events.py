@@ -72,30 +72,36 @@ class LedgerEventSink:
     def append(self, conn: Connection, kind: str, payload: dict[str, Any]) -> int:
         return append_event(conn, _entry_name(kind), self._pseudonymous(conn, payload))
 
-    def leaf(self, conn: Connection, kind: str, payload: dict[str, Any]) -> bytes:
-        """The leaf ``append`` would write now, without writing it."""
-        return event_leaf(_entry_name(kind), self._pseudonymous(conn, payload))
+    def leaf(
+        self, conn: Connection, kind: str, payload: dict[str, Any], key: bytes | None = None
+    ) -> bytes:
+        """The leaf ``append`` would write now, without writing it (``key``: the actor key,
+        when the caller has read it in this transaction)."""
+        return event_leaf(_entry_name(kind), self._pseudonymous(conn, payload, key))
 
-    def actor_ref(self, conn: Connection, actor: str) -> str:
+    def actor_ref(self, conn: Connection, actor: str, key: bytes | None = None) -> str:
         """The actor id that stands for ``actor`` (a username) in the log. The key is read
-        each time, not cached: the transaction that made it may yet roll back."""
-        return actor_id(actor_key(conn), actor)
+        each time unless given, not cached: the transaction that made it may yet roll
+        back (a batch reads it once, in its own transaction)."""
+        return actor_id(key if key is not None else actor_key(conn), actor)
 
-    def _pseudonymous(self, conn: Connection, payload: dict[str, Any]) -> dict[str, Any]:
+    def _pseudonymous(
+        self, conn: Connection, payload: dict[str, Any], key: bytes | None = None
+    ) -> dict[str, Any]:
         """``payload`` with every username under a ``by``-style key replaced by its actor
         id: services name who acted; the log never does."""
         out: dict[str, Any] = {}
-        for key, value in payload.items():
+        for name, value in payload.items():
             if isinstance(value, dict):
-                value = self._pseudonymous(conn, value)
+                value = self._pseudonymous(conn, value, key)
             elif (
-                is_actor_key(key)
+                is_actor_key(name)
                 and isinstance(value, str)
                 and value not in PARTIES
                 and not ACTOR_ID.fullmatch(value)
             ):
-                value = self.actor_ref(conn, value)
-            out[key] = value
+                value = self.actor_ref(conn, value, key)
+            out[name] = value
         return out
 
     def person_ref(self, conn: Connection, person_id: int) -> str:
@@ -123,9 +129,12 @@ class BatchedEvents:
     def __init__(self, sink: LedgerEventSink) -> None:
         self.sink = sink
         self.leaves: list[bytes] = []
+        self._key: bytes | None = None  # the actor key, read once in the batch's transaction
 
     def append(self, conn: Connection, kind: str, payload: dict[str, Any]) -> int:
-        self.leaves.append(self.sink.leaf(conn, kind, payload))
+        if self._key is None:
+            self._key = actor_key(conn)
+        self.leaves.append(self.sink.leaf(conn, kind, payload, self._key))
         return -1
 
     def person_ref(self, conn: Connection, person_id: int) -> str:
