@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.bootstrap import open_workspace
+from homeward.services.lists import SubmitRegistry
 from homeward.settings import Settings
 
 PARTY_CHOICE = click.Choice(["UA", "RU"])
@@ -36,7 +38,10 @@ def submit(settings: Settings, party: str, kind: str) -> None:
 
     workspace = open_workspace(settings)
     try:
-        version = submit_registry(workspace.engine, LedgerEventSink(), Side(party), ListKind(kind))
+        version = submit_registry(
+            SubmitRegistry(Side(party), ListKind(kind)),
+            SqlUnitOfWork(workspace.engine, LedgerEventSink()),
+        )
     finally:
         workspace.close()
     other = Side(party).other.value
@@ -54,7 +59,7 @@ def versions(settings: Settings, party: str | None) -> None:
     parties = (Side(party),) if party else BELLIGERENTS
     workspace = open_workspace(settings)
     try:
-        rows = list_versions(workspace.engine, tuple(parties))
+        rows = list_versions(tuple(parties), SqlUnitOfWork(workspace.engine))
     finally:
         workspace.close()
     for v in rows:

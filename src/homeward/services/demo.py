@@ -28,6 +28,7 @@ from homeward.adapters.db import refresh_statistics
 from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.tables_exchange import handovers, tranches
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.adapters.witness_http import WitnessServer, make_server
 from homeward.catalogues import gettext_in
 from homeward.domain.handover import HandoverException, HandoverState
@@ -44,6 +45,8 @@ from homeward.services.agreement import export_signatures, terms_note_text, uplo
 from homeward.services.crossing import Desk, decide_proposal, record_exception
 from homeward.services.events import EventSink
 from homeward.services.exchange import (
+    ProposeTerms,
+    SignAgreement,
     SubmitList,
     create_agreement,
     sign_agreement,
@@ -121,9 +124,13 @@ def run_demo(
         sought_ids = [pid for pid, _ in registry[(side, RegistryKind.SOUGHT)]]
         held_ids = [pid for pid, _ in registry[(side, RegistryKind.HOLDINGS)]]
         for recipient in (side.other, Side.MEDIATOR):
-            submit_list(SubmitList(side, ListKind.SOUGHT, recipient, sought_ids), engine, events)
             submit_list(
-                SubmitList(side, ListKind.HOLDINGS_ACK, recipient, held_ids), engine, events
+                SubmitList(side, ListKind.SOUGHT, recipient, sought_ids),
+                SqlUnitOfWork(engine, events),
+            )
+            submit_list(
+                SubmitList(side, ListKind.HOLDINGS_ACK, recipient, held_ids),
+                SqlUnitOfWork(engine, events),
             )
     run_matching(engine, events, model_path)
     for (seeker, purpose), decisions in link_counts(engine).items():
@@ -138,12 +145,14 @@ def run_demo(
         )
 
     terms = istanbul_2025_terms()
-    agreement_id = create_agreement(terms.name, terms_to_canonical(terms), engine, events)
+    agreement_id = create_agreement(
+        ProposeTerms(terms.name, terms_to_canonical(terms)), SqlUnitOfWork(engine, events)
+    )
     terms_text = terms_note_text(engine, agreement_id)
     for side in BELLIGERENTS:  # offline, on each party's machine: `homeward cosigner sign`
         party_key = parties[side].note_signer(DEMO_COSIGNER_PASSPHRASE)
         upload_signature(engine, events, agreement_id, side, sign_note(terms_text, [party_key]))
-    sign_agreement(agreement_id, Side.MEDIATOR, engine, events)
+    sign_agreement(SignAgreement(agreement_id, Side.MEDIATOR), SqlUnitOfWork(engine, events))
     with engine.connect() as conn:
         candidates = acknowledged_candidates(conn)
     plan = plan_exchange(terms, candidates)
@@ -151,7 +160,10 @@ def run_demo(
     planned, reserve = plan_to_tranches(plan)
     for side in BELLIGERENTS:
         offered = [int(p.person_id) for t in plan.tranches for p in t.sides[side.value]]
-        submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
+        submit_list(
+            SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered),
+            SqlUnitOfWork(engine, events),
+        )
     save_plan(agreement_id, planned, reserve, engine, events, code_key)
     refresh_statistics(engine)
     _publish(engine, mediator, origin)

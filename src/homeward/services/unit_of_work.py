@@ -26,6 +26,8 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from homeward.services.clock import Clock
+from homeward.services.repositories.agreements import AgreementRepository
+from homeward.services.repositories.links import LinkRepository
 from homeward.services.repositories.lists import ListRepository
 from homeward.services.repositories.registry import RegistryRepository
 
@@ -52,6 +54,8 @@ class UnitOfWork(Protocol):
 
     events: EventLog
     clock: Clock
+    agreements: AgreementRepository
+    links: LinkRepository
     lists: ListRepository
     registry: RegistryRepository
 

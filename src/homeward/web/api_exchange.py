@@ -17,7 +17,7 @@ from homeward.services import crossing
 from homeward.services.access import Action, Principal, Resource, ResourceKind
 from homeward.services.handover import Step
 from homeward.services.list_matching import Verdict, link_party, review_link, review_queue
-from homeward.services.lists import list_drafts, list_versions, submit_registry
+from homeward.services.lists import SubmitRegistry, list_drafts, list_versions, submit_registry
 from homeward.web.context import gettext_for, guard, web
 from homeward.web.crossing_view import (
     HandoverOut,
@@ -133,7 +133,7 @@ async def lists(
 ) -> list[ListVersionOut]:
     """Every version of the party's lists, and the other side's lists addressed to it."""
     side = Side(party)
-    rows = await run_in_threadpool(list_versions, web(request).engine, (side, side.other))
+    rows = await run_in_threadpool(list_versions, (side, side.other), web(request).unit_of_work())
     return [
         ListVersionOut(
             party=v.party, kind=v.kind, recipient=v.recipient, version=v.version, size=v.size
@@ -155,7 +155,9 @@ async def submit(
     """Submit the party's registry as a new version of a list (to the other side and the
     mediator)."""
     version = await run_in_threadpool(
-        submit_registry, web(request).engine, web(request).events, Side(party), ListKind(body.kind)
+        submit_registry,
+        SubmitRegistry(Side(party), ListKind(body.kind)),
+        web(request).unit_of_work(),
     )
     return SubmitListOut(version=version)
 
@@ -167,7 +169,7 @@ async def drafts(
     _p: Annotated[Principal, Depends(Require(ResourceKind.DRAFT, Action.READ))],
 ) -> list[DraftOut]:
     """What submitting each list now would change against its last version."""
-    found = await run_in_threadpool(list_drafts, web(request).engine, Side(party))
+    found = await run_in_threadpool(list_drafts, Side(party), web(request).unit_of_work())
     return [
         DraftOut(
             kind=d.kind.value,

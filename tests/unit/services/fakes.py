@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
+from homeward.domain.errors import NotFound
 from homeward.domain.lists import ListKind
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.clock import FixedClock
+from homeward.services.repositories.links import IdentityLink
 from homeward.services.repositories.lists import ListVersion
 
 
@@ -40,11 +43,12 @@ class MemoryEventLog:
 class FakeRegistryRepository:
     def __init__(self) -> None:
         self.persons: dict[int, dict[str, Any]] = {}
+        self._ids = itertools.count(1)  # like a sequence: not given back on rollback
 
     def add_person(self, party: Side, kind: RegistryKind, **values: Any) -> int:
         """Put a person in a registry (a test's arrangement; the import use case is the
         real way in)."""
-        person_id = len(self.persons) + 1
+        person_id = next(self._ids)
         row = {"surname": None, "given_name": None, "patronymic": None, "content_hash": ""}
         row.update(values, id=person_id, party=party.value, kind=kind.value)
         row["content_hash"] = row["content_hash"] or json.dumps(values, sort_keys=True)
@@ -154,6 +158,41 @@ class FakeListRepository:
         ]
 
 
+@dataclass
+class FakeAgreementRepository:
+    agreements: dict[int, tuple[str, str, dt.datetime]] = field(default_factory=dict)
+    signatures: dict[int, dict[Side, tuple[dt.datetime, str | None]]] = field(default_factory=dict)
+
+    def add(self, name: str, terms: str, created_at: dt.datetime) -> int:
+        agreement_id = len(self.agreements) + 1
+        self.agreements[agreement_id] = (name, terms, created_at)
+        return agreement_id
+
+    def terms(self, agreement_id: int) -> str:
+        if agreement_id not in self.agreements:
+            raise NotFound(f"no agreement {agreement_id}")
+        return self.agreements[agreement_id][1]
+
+    def signed_by(self, agreement_id: int) -> set[Side]:
+        return set(self.signatures.get(agreement_id, {}))
+
+    def sign(
+        self, agreement_id: int, party: Side, signed_at: dt.datetime, note: str | None
+    ) -> None:
+        by_party = self.signatures.setdefault(agreement_id, {})
+        if party in by_party:  # the table's primary key
+            raise AssertionError(f"{party} signed agreement {agreement_id} twice")
+        by_party[party] = (signed_at, note)
+
+
+@dataclass
+class FakeLinkRepository:
+    links: list[tuple[IdentityLink, str]] = field(default_factory=list)
+
+    def add_many(self, links: Sequence[IdentityLink], purpose: str) -> None:
+        self.links.extend((link, purpose) for link in links)
+
+
 class FakeUnitOfWork:
     """Commits by keeping what was written; rolls back by restoring what was there.
 
@@ -166,6 +205,8 @@ class FakeUnitOfWork:
         self.events = MemoryEventLog()
         self.registry = FakeRegistryRepository()
         self.lists = FakeListRepository(self.registry)
+        self.agreements = FakeAgreementRepository()
+        self.links = FakeLinkRepository()
         self.committed = False
         self.analyzed: set[str] = set()
         self._saved: dict[str, Any] | None = None
@@ -176,6 +217,9 @@ class FakeUnitOfWork:
             "persons": self.registry.persons,
             "lists": self.lists.lists,
             "released": self.lists.released,
+            "agreements": self.agreements.agreements,
+            "signatures": self.agreements.signatures,
+            "links": self.links.links,
         }
 
     def __enter__(self) -> Self:
@@ -208,6 +252,9 @@ class FakeUnitOfWork:
         self.registry.persons = saved["persons"]
         self.lists.lists = saved["lists"]
         self.lists.released = saved["released"]
+        self.agreements.agreements = saved["agreements"]
+        self.agreements.signatures = saved["signatures"]
+        self.links.links = saved["links"]
 
     def refresh_statistics(self, tables: Iterable[str]) -> None:
         self.analyzed.update(tables)
