@@ -61,7 +61,7 @@ def build(db_url: str, workspace: Path) -> dict[str, str]:
         ("ua_sought", Side.UA, RegistryKind.SOUGHT),
         ("ru_sought", Side.RU, RegistryKind.SOUGHT),
     ]:
-        import_person_file(ImportPersonFile(party, kind, paths[key]), engine)
+        import_person_file(ImportPersonFile(party, kind, paths[key]), SqlUnitOfWork(engine))
     for side in (Side.UA, Side.RU):
         for kind in (ListKind.SOUGHT, ListKind.HOLDINGS_ACK):
             submit_registry(SubmitRegistry(side, kind), SqlUnitOfWork(engine, events))

@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from homeward.adapters.personfile import ENCODINGS, PersonFileError
 from homeward.adapters.private_files import restrict_new_files, sqlite_files, tighten
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.bootstrap import open_workspace
 from homeward.domain.values import RegistryKind, Side
 from homeward.settings import Settings, SettingsError
@@ -76,7 +77,7 @@ def import_command(
     try:
         result = import_person_file(
             ImportPersonFile(Side(party), RegistryKind(kind), file, encoding),
-            workspace.engine,
+            SqlUnitOfWork(workspace.engine),
             progress,
         )
     except PersonFileError as exc:
@@ -102,7 +103,7 @@ def quarantine_list(settings: Settings, party: str | None) -> None:
 
     workspace = open_workspace(settings)
     try:
-        rows = list_quarantine(workspace.engine, Side(party) if party else None)
+        rows = list_quarantine(Side(party) if party else None, SqlUnitOfWork(workspace.engine))
     finally:
         workspace.close()
     for row in rows:

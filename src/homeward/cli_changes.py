@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.bootstrap import open_workspace
 from homeward.domain.values import Side
 from homeward.settings import Settings
@@ -23,7 +24,7 @@ def changes_list(settings: Settings, party: str | None) -> None:
 
     workspace = open_workspace(settings)
     try:
-        found = pending_changes(workspace.engine, Side(party) if party else None)
+        found = pending_changes(Side(party) if party else None, SqlUnitOfWork(workspace.engine))
     finally:
         workspace.close()
     for change in found:
@@ -33,11 +34,11 @@ def changes_list(settings: Settings, party: str | None) -> None:
 
 
 def _decide(settings: Settings, change_id: int, actor: str, acknowledge: bool) -> None:
-    from homeward.services.person_history import UnknownChange, decide_change
+    from homeward.services.person_history import DecideChange, UnknownChange, decide_change
 
     workspace = open_workspace(settings)
     try:
-        decide_change(workspace.engine, change_id, actor, acknowledge=acknowledge)
+        decide_change(DecideChange(change_id, actor, acknowledge), SqlUnitOfWork(workspace.engine))
     except UnknownChange as exc:
         raise click.ClickException(str(exc)) from None
     finally:

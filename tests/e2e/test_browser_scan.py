@@ -107,7 +107,8 @@ def site(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Engine]]:
     for key in ("ua_holdings", "ru_holdings", "ua_sought", "ru_sought"):
         party, kind = key.split("_")
         import_person_file(
-            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]), engine
+            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]),
+            SqlUnitOfWork(engine),
         )
     for side in (Side.UA, Side.RU):
         submit_registry(SubmitRegistry(side, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, events))

@@ -32,7 +32,8 @@ def two_rounds(engine: Engine, tmp_path: Path) -> None:
     for key in ("ua_holdings", "ru_holdings", "ua_sought", "ru_sought"):
         party, kind = key.split("_")
         import_person_file(
-            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]), engine
+            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]),
+            SqlUnitOfWork(engine),
         )
     for side in (Side.UA, Side.RU):
         submit_registry(SubmitRegistry(side, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, events))

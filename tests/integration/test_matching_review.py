@@ -78,7 +78,7 @@ def load(engine: Engine, tmp: Path, party: Side, kind: RegistryKind,
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    import_person_file(ImportPersonFile(party, kind, path), engine)
+    import_person_file(ImportPersonFile(party, kind, path), SqlUnitOfWork(engine))
     # Matching reads submitted lists only: the party submits what it imported.
     list_kind = ListKind.SOUGHT if kind is RegistryKind.SOUGHT else ListKind.HOLDINGS_ACK
     submit_registry(SubmitRegistry(party, list_kind), SqlUnitOfWork(engine, MemoryEventSink()))

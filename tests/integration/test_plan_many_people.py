@@ -61,7 +61,9 @@ def _acknowledge_everyone(engine: Engine, tmp_path: Path) -> None:
     events = MemoryEventSink()
     for side in (Side.UA, Side.RU):
         path = _write_holdings(tmp_path / f"{side.value}.csv", f"{side.value}H", PEOPLE)
-        import_person_file(ImportPersonFile(side, RegistryKind.HOLDINGS, path), engine)
+        import_person_file(
+            ImportPersonFile(side, RegistryKind.HOLDINGS, path), SqlUnitOfWork(engine)
+        )
         with engine.connect() as conn:
             held = list(
                 conn.execute(select(persons.c.id).where(persons.c.party == side.value)).scalars()

@@ -73,7 +73,8 @@ def _world(engine: Engine, tmp_path: Path, parity: str, reserve: int) -> None:
     for key in ("ua_holdings", "ru_holdings", "ua_sought", "ru_sought"):
         party, kind = key.split("_")
         import_person_file(
-            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]), engine
+            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]),
+            SqlUnitOfWork(engine),
         )
     for side in (Side.UA, Side.RU):
         submit_registry(SubmitRegistry(side, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, events))
@@ -487,7 +488,8 @@ def test_a_person_sent_outside_parity_who_fails_is_dropped_not_substituted(
     for key in ("ua_holdings", "ru_holdings", "ua_sought", "ru_sought"):
         party, kind = key.split("_")
         import_person_file(
-            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]), engine
+            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]),
+            SqlUnitOfWork(engine),
         )
     for side in (Side.UA, Side.RU):
         submit_registry(SubmitRegistry(side, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, events))

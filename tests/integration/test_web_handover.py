@@ -53,7 +53,8 @@ def crossing(engine: Engine, tmp_path: Path) -> Iterator[tuple[TestClient, dict[
     for key in ("ua_holdings", "ru_holdings", "ua_sought", "ru_sought"):
         party, kind = key.split("_")
         import_person_file(
-            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]), engine
+            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]),
+            SqlUnitOfWork(engine),
         )
     for side in (Side.UA, Side.RU):
         submit_registry(SubmitRegistry(side, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, events))

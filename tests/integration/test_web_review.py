@@ -63,7 +63,7 @@ def _load(engine: Engine, tmp: Path) -> None:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
-        import_person_file(ImportPersonFile(party, kind, path), engine)
+        import_person_file(ImportPersonFile(party, kind, path), SqlUnitOfWork(engine))
         # Only what a party submitted is seen outside it, so every registry is submitted.
         list_kind = ListKind.SOUGHT if kind is RegistryKind.SOUGHT else ListKind.HOLDINGS_ACK
         submit_registry(SubmitRegistry(party, list_kind), SqlUnitOfWork(engine, MemoryEventSink()))

@@ -43,7 +43,7 @@ def _import(
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    import_person_file(ImportPersonFile(party, kind, path), engine)
+    import_person_file(ImportPersonFile(party, kind, path), SqlUnitOfWork(engine))
 
 
 def test_the_review_page_shows_what_agreed_and_what_did_not_in_words(

@@ -58,7 +58,7 @@ def _import(engine: Engine, tmp: Path, party: Side, kind: RegistryKind, records:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    import_person_file(ImportPersonFile(party, kind, path), engine)
+    import_person_file(ImportPersonFile(party, kind, path), SqlUnitOfWork(engine))
 
 
 @pytest.fixture

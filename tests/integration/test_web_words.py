@@ -84,7 +84,7 @@ def _import(engine: Engine, path: Path, names: list[tuple[str, str]]) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    import_person_file(ImportPersonFile(Side.UA, RegistryKind.SOUGHT, path), engine)
+    import_person_file(ImportPersonFile(Side.UA, RegistryKind.SOUGHT, path), SqlUnitOfWork(engine))
 
 
 def test_list_differences_list_names_in_ukrainian_alphabetical_order(

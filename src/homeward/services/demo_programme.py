@@ -159,7 +159,9 @@ def run_programme(
         ("ua_sought", Side.UA, RegistryKind.SOUGHT),
         ("ru_sought", Side.RU, RegistryKind.SOUGHT),
     ]:
-        result = import_person_file(ImportPersonFile(party, kind, paths[key]), engine)
+        result = import_person_file(
+            ImportPersonFile(party, kind, paths[key]), SqlUnitOfWork(engine)
+        )
         say(f"imported {paths[key].name}: {result.summary()}")
     registry = _load_registries(engine)
     for side in BELLIGERENTS:

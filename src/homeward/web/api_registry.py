@@ -140,7 +140,7 @@ async def quarantine(
     request: Request, party: PartyCode, _p: Annotated[Principal, Depends(QUARANTINE)]
 ) -> list[QuarantineRow]:
     """Rows that could not be imported, with file, line, field and reason."""
-    rows = await run_in_threadpool(list_quarantine, web(request).engine, Side(party))
+    rows = await run_in_threadpool(list_quarantine, Side(party), web(request).unit_of_work())
     return [
         QuarantineRow(
             file_name=r.file_name.rsplit("/", 1)[-1],

@@ -178,7 +178,9 @@ async def import_status(
 async def quarantine(
     request: Request, party: str, _p: Annotated[Principal, Depends(QUARANTINE)]
 ) -> Response:
-    rows = await run_in_threadpool(list_quarantine, web(request).engine, Side(party.upper()))
+    rows = await run_in_threadpool(
+        list_quarantine, Side(party.upper()), web(request).unit_of_work()
+    )
     explain = explainer(gettext_for(request))
     return render(
         request,

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from homeward.adapters.personfile import SUPPORTED_SUFFIXES, PersonFileError
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.registry import ImportPersonFile, ImportResult, import_person_file
 
@@ -157,7 +158,7 @@ def run_import(
     try:
         shutil.move(str(path), target)
         command = ImportPersonFile(party, kind, target, file_name=Path(original).name)
-        return import_person_file(command, engine)
+        return import_person_file(command, SqlUnitOfWork(engine))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         path.unlink(missing_ok=True)
@@ -209,7 +210,7 @@ class ImportJobs:
             try:
                 shutil.move(str(path), target)
                 command = ImportPersonFile(party, kind, target, encoding, job.file_name)
-                job.result = import_person_file(command, engine, progress)
+                job.result = import_person_file(command, SqlUnitOfWork(engine), progress)
             except PersonFileError as exc:
                 job.error = exc.reason if exc.line is None else f"line {exc.line}: {exc.reason}"
                 job.error_template, job.error_values = exc.template, exc.values
