@@ -291,7 +291,7 @@ def test_the_registry_page_filters_people_by_their_outcome_in_the_exchange(
     assert [r["next_round"] for r in theirs["rows"]] == ["needs_mediator_confirmation"]
     client.cookies.clear()
     # The mediator (who reads no party registry page) knows its own finding.
-    seen = registry_outcomes(engine, Side.RU, RegistryKind.HOLDINGS, Side.MEDIATOR)
+    seen = registry_outcomes(Side.RU, RegistryKind.HOLDINGS, Side.MEDIATOR, SqlUnitOfWork(engine))
     assert seen[refusing.person_id].reason == "refuses_repatriation"
 
 

@@ -18,12 +18,14 @@ from homeward.adapters.db import refresh_statistics
 from homeward.adapters.repositories.agreements import SqlAgreementRepository
 from homeward.adapters.repositories.links import SqlLinkRepository
 from homeward.adapters.repositories.lists import SqlListRepository
+from homeward.adapters.repositories.outcomes import SqlOutcomeRepository
 from homeward.adapters.repositories.registry import SqlRegistryRepository
 from homeward.services.clock import Clock, SystemClock
 from homeward.services.events import EventSink
 from homeward.services.repositories.agreements import AgreementRepository
 from homeward.services.repositories.links import LinkRepository
 from homeward.services.repositories.lists import ListRepository
+from homeward.services.repositories.outcomes import OutcomeRepository
 from homeward.services.repositories.registry import RegistryRepository
 from homeward.services.unit_of_work import EventLog, UnitOfWorkFactory
 
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
     agreements: AgreementRepository
     links: LinkRepository
     lists: ListRepository
+    outcomes: OutcomeRepository
     registry: RegistryRepository
 
     def __init__(
@@ -85,6 +88,7 @@ class SqlUnitOfWork:
         self.agreements = SqlAgreementRepository(conn)
         self.links = SqlLinkRepository(conn)
         self.lists = SqlListRepository(conn)
+        self.outcomes = SqlOutcomeRepository(conn)
         self.registry = SqlRegistryRepository(conn)
         return self
 

@@ -29,6 +29,7 @@ from homeward.services.clock import Clock
 from homeward.services.repositories.agreements import AgreementRepository
 from homeward.services.repositories.links import LinkRepository
 from homeward.services.repositories.lists import ListRepository
+from homeward.services.repositories.outcomes import OutcomeRepository
 from homeward.services.repositories.registry import RegistryRepository
 
 JSONValue = Any
@@ -57,6 +58,7 @@ class UnitOfWork(Protocol):
     agreements: AgreementRepository
     links: LinkRepository
     lists: ListRepository
+    outcomes: OutcomeRepository
     registry: RegistryRepository
 
     def __enter__(self) -> Self: ...

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 from starlette.concurrency import run_in_threadpool
 
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.outcomes import Outcome
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.access import Action, Principal, ResourceKind
@@ -40,7 +41,7 @@ def outcome_rows(
             "outcome",
             f"outcome must be one of {', '.join(o.value for o in Outcome)}, not {outcome!r}",
         )
-    outcomes = registry_outcomes(engine, party, RegistryKind(kind), viewer)
+    outcomes = registry_outcomes(party, RegistryKind(kind), viewer, SqlUnitOfWork(engine))
     counts: dict[str, int] = {o.value: 0 for o in Outcome}
     for o in outcomes.values():
         counts[o.outcome.value] += 1

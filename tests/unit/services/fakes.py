@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
+from homeward.domain.carry_over import CarryFlag
 from homeward.domain.errors import NotFound
 from homeward.domain.lists import ListKind
 from homeward.domain.person import PERSON_FIELDS, PersonRecord
@@ -24,6 +25,7 @@ from homeward.domain.values import RegistryKind, Side
 from homeward.services.clock import FixedClock
 from homeward.services.repositories.links import IdentityLink
 from homeward.services.repositories.lists import ListVersion
+from homeward.services.repositories.outcomes import LastHandover
 from homeward.services.repositories.registry import PENDING, StoredVersion
 
 
@@ -307,6 +309,32 @@ class FakeLinkRepository:
         self.links.extend((link, purpose) for link in links)
 
 
+@dataclass
+class FakeOutcomeRepository:
+    """What a test says the handovers, rounds, offers, flags and matches are."""
+
+    rounds: dict[int, int] = field(default_factory=dict)
+    handovers: dict[int, LastHandover] = field(default_factory=dict)
+    offers: dict[Side, set[int]] = field(default_factory=dict)
+    flags: dict[int, CarryFlag] = field(default_factory=dict)
+    matched: list[tuple[int, int]] = field(default_factory=list)
+
+    def round_numbers(self) -> dict[int, int]:
+        return dict(self.rounds)
+
+    def last_handovers(self) -> dict[int, LastHandover]:
+        return dict(self.handovers)
+
+    def offered(self, party: Side) -> set[int]:
+        return set(self.offers.get(party, set()))
+
+    def carry_flags(self, viewer: Side) -> dict[int, CarryFlag]:
+        return dict(self.flags)
+
+    def matches(self) -> list[tuple[int, int]]:
+        return list(self.matched)
+
+
 class FakeUnitOfWork:
     """Commits by keeping what was written; rolls back by restoring what was there.
 
@@ -321,6 +349,7 @@ class FakeUnitOfWork:
         self.lists = FakeListRepository(self.registry)
         self.agreements = FakeAgreementRepository()
         self.links = FakeLinkRepository()
+        self.outcomes = FakeOutcomeRepository()
         self.committed = False
         self.analyzed: set[str] = set()
         self._saved: dict[str, Any] | None = None
