@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
+from faker import Faker
+
 from homeward.domain.carry_over import CarryFlag
 from homeward.domain.errors import NotFound
 from homeward.domain.lists import ListKind
@@ -27,6 +29,13 @@ from homeward.services.repositories.links import IdentityLink
 from homeward.services.repositories.lists import ListVersion
 from homeward.services.repositories.outcomes import LastHandover
 from homeward.services.repositories.registry import PENDING, StoredVersion
+
+
+def synthetic_names(count: int, seed: int = 1) -> list[tuple[str, str]]:
+    """(surname, given name) pairs made up by Faker (uk_UA): never a real person's."""
+    fake = Faker("uk_UA")
+    fake.seed_instance(seed)
+    return [(fake.last_name_male(), fake.first_name_male()) for _ in range(count)]
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.unit.services.fakes import FakeUnitOfWork
+from tests.unit.services.fakes import FakeUnitOfWork, synthetic_names
 
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.person_history import (
@@ -17,6 +17,8 @@ from homeward.services.person_history import (
     person_history,
 )
 
+(SURNAME, GIVEN), (_, OTHER_GIVEN) = synthetic_names(2, seed=7)
+
 
 def _held(uow: FakeUnitOfWork) -> tuple[int, int]:
     """A person in RU's holdings with one change to the given name held for the mediator."""
@@ -25,11 +27,11 @@ def _held(uow: FakeUnitOfWork) -> tuple[int, int]:
             Side.RU,
             RegistryKind.HOLDINGS,
             record_id="H-1",
-            surname="Коваленко",
-            given_name="Петро",
+            surname=SURNAME,
+            given_name=GIVEN,
             batch_id=1,
         )
-        new = {**uow.registry.persons[person], "given_name": "Павло", "content_hash": "new"}
+        new = {**uow.registry.persons[person], "given_name": OTHER_GIVEN, "content_hash": "new"}
         hold_change(uow, person, new, batch_id=2)
         uow.commit()
     [change] = uow.registry.pending(None)
@@ -46,7 +48,7 @@ def test_a_held_change_says_which_field_would_change_from_what_to_what() -> None
         "RU",
         "H-1",
     )
-    assert change.changes == {"given_name": ("Петро", "Павло")}
+    assert change.changes == {"given_name": (GIVEN, OTHER_GIVEN)}
     assert pending_changes(Side.UA, uow) == []
 
 
@@ -55,13 +57,13 @@ def test_an_acknowledged_change_is_applied_and_the_old_version_kept() -> None:
     person, change_id = _held(uow)
     uow.clock.advance(dt.timedelta(hours=2))
     decide_change(DecideChange(change_id, "med.officer", acknowledge=True), uow)
-    assert uow.registry.persons[person]["given_name"] == "Павло"
+    assert uow.registry.persons[person]["given_name"] == OTHER_GIVEN
     assert uow.registry.persons[person]["batch_id"] == 2
     assert [
         (v.status, v.values["given_name"], v.decided_by) for v in person_history(person, uow)
     ] == [
-        ("acknowledged", "Павло", "med.officer"),
-        ("superseded", "Петро", None),
+        ("acknowledged", OTHER_GIVEN, "med.officer"),
+        ("superseded", GIVEN, None),
     ]
     assert pending_changes(None, uow) == []
 
@@ -70,7 +72,7 @@ def test_a_refused_change_leaves_the_person_as_they_were() -> None:
     uow = FakeUnitOfWork()
     person, change_id = _held(uow)
     decide_change(DecideChange(change_id, "med.officer", acknowledge=False), uow)
-    assert uow.registry.persons[person]["given_name"] == "Петро"
+    assert uow.registry.persons[person]["given_name"] == GIVEN
     assert [v.status for v in person_history(person, uow)] == ["refused"]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.unit.services.fakes import FakeUnitOfWork
+from tests.unit.services.fakes import FakeUnitOfWork, synthetic_names
 
 from homeward.adapters.personfile_errors import PersonFileError
 from homeward.domain.values import RegistryKind, Side
@@ -21,6 +21,10 @@ from homeward.services.registry import (
 )
 
 HEADER = "record_id,surname,given_name,date_of_birth\n"
+(SURNAME, GIVEN), (_, OTHER_GIVEN), (_, LONE_GIVEN) = synthetic_names(3, seed=13)
+ROW = f"H-1,{SURNAME},{GIVEN},1990-04-01\n"
+CHANGED = f"H-1,{SURNAME},{OTHER_GIVEN},1990-04-01\n"
+NO_SURNAME = f"H-2,,{LONE_GIVEN},1985-01-01\n"
 
 
 def _file(tmp_path: Path, text: str, name: str = "holdings.csv") -> Path:
@@ -36,19 +40,19 @@ def _import(uow: FakeUnitOfWork, path: Path) -> tuple[int, int, int, int]:
 
 def test_good_rows_are_imported_and_bad_ones_quarantined_in_one_commit(tmp_path: Path) -> None:
     uow = FakeUnitOfWork()
-    path = _file(tmp_path, "H-1,Коваленко,Петро,1990-04-01\nH-2,,Іван,1985-01-01\n")
+    path = _file(tmp_path, ROW + NO_SURNAME)
     assert _import(uow, path) == (1, 1, 0, 0)
     assert uow.committed
     assert count_persons(Side.RU, RegistryKind.HOLDINGS, uow) == 1
     [bad] = list_quarantine(Side.RU, uow)
-    assert (bad.line, bad.field, bad.raw["given_name"]) == (3, "surname", "Іван")
+    assert (bad.line, bad.field, bad.raw["given_name"]) == (3, "surname", LONE_GIVEN)
     assert list_quarantine(Side.UA, uow) == []
     assert uow.analyzed == {"persons", "import_batches", "quarantine"}
 
 
 def test_a_second_import_of_the_same_file_changes_nothing(tmp_path: Path) -> None:
     uow = FakeUnitOfWork()
-    path = _file(tmp_path, "H-1,Коваленко,Петро,1990-04-01\nH-2,,Іван,1985-01-01\n")
+    path = _file(tmp_path, ROW + NO_SURNAME)
     _import(uow, path)
     assert _import(uow, path) == (0, 1, 1, 0)
     assert len(list_quarantine(None, uow)) == 1  # the same bad row is kept once
@@ -56,28 +60,28 @@ def test_a_second_import_of_the_same_file_changes_nothing(tmp_path: Path) -> Non
 
 def test_a_changed_row_replaces_the_person_and_keeps_the_old_version(tmp_path: Path) -> None:
     uow = FakeUnitOfWork()
-    _import(uow, _file(tmp_path, "H-1,Коваленко,Петро,1990-04-01\n"))
-    assert _import(uow, _file(tmp_path, "H-1,Коваленко,Павло,1990-04-01\n", "b.csv")) == (
+    _import(uow, _file(tmp_path, ROW))
+    assert _import(uow, _file(tmp_path, CHANGED, "b.csv")) == (
         1,
         0,
         0,
         0,
     )
     [person] = uow.registry.persons.values()
-    assert person["given_name"] == "Павло"
+    assert person["given_name"] == OTHER_GIVEN
     [old] = uow.registry.history(person["id"])
-    assert (old.status, old.values["given_name"]) == ("superseded", "Петро")
+    assert (old.status, old.values["given_name"]) == ("superseded", GIVEN)
 
 
 def test_a_change_to_someone_in_a_tranche_is_held_not_applied(tmp_path: Path) -> None:
     uow = FakeUnitOfWork()
-    _import(uow, _file(tmp_path, "H-1,Коваленко,Петро,1990-04-01\n"))
+    _import(uow, _file(tmp_path, ROW))
     [person_id] = uow.registry.persons
     uow.registry.tranched.add(person_id)
-    changed = _file(tmp_path, "H-1,Коваленко,Павло,1990-04-01\n", "b.csv")
+    changed = _file(tmp_path, CHANGED, "b.csv")
     assert _import(uow, changed) == (0, 0, 0, 1)
     assert _import(uow, changed) == (0, 0, 0, 1)  # held once, however often re-imported
-    assert uow.registry.persons[person_id]["given_name"] == "Петро"
+    assert uow.registry.persons[person_id]["given_name"] == GIVEN
     assert [v.status for v in uow.registry.history(person_id)] == ["pending"]
 
 
