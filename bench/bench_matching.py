@@ -227,7 +227,7 @@ def run_one(system: str, n_requests: int, n_registry: int, generator: str, seed:
     """Generate, match with ``system``, measure; put a result dict on ``queue``."""
     from homeward.matching import synth, synth_compound
     from homeward.matching.decide import decide
-    from homeward.matching.engine import features, load_or_train, registry_table, score_features
+    from homeward.matching.engine import features, load_model, registry_table, score_features
 
     start = time.perf_counter()
     generate = synth_compound.generate if generator == "compound" else synth.generate
@@ -240,7 +240,7 @@ def run_one(system: str, n_requests: int, n_registry: int, generator: str, seed:
             reg_f = registry_table(data.registry)
             req_f = features(data.requests)
             t1 = time.perf_counter()
-            model = load_or_train(None, reg_f, req_f)
+            model = load_model(None)
             candidates = score_features(reg_f, req_f, model)
         else:
             reg_t = baseline_table(data.registry, "registry")

@@ -132,6 +132,7 @@ def page_timings(db_url: str, workspace: Path, repeat: int) -> list[tuple[str, s
     from fastapi.testclient import TestClient
 
     from homeward.adapters.db import make_engine
+    from homeward.bootstrap import workspace_on
     from homeward.settings import Settings
     from homeward.web.app import FRAMEWORK_ROUTES, create_app
     from homeward.web.testing import log_in
@@ -141,7 +142,7 @@ def page_timings(db_url: str, workspace: Path, repeat: int) -> list[tuple[str, s
         parts = line.split()
         logins[parts[-2]] = parts[-1]
     engine = make_engine(db_url)
-    app = create_app(Settings(database_url=db_url, workspace=workspace), engine)
+    app = create_app(workspace_on(Settings(database_url=db_url, workspace=workspace), engine))
     paths = sorted(
         {
             route.path.replace("{party}", "UA")

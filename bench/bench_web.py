@@ -77,13 +77,14 @@ def build(db_url: str, workspace: Path) -> dict[str, str]:
 def app_from_env() -> object:
     """The app for one uvicorn worker process, from the bench's environment."""
     from homeward.adapters.db import make_engine
+    from homeward.bootstrap import workspace_on
     from homeward.settings import Settings
     from homeward.web.app import create_app
 
     db_url = os.environ["HOMEWARD_BENCH_DB"]
     engine = make_engine(db_url, pool_size=20, max_overflow=10)
     workspace = Path(os.environ["HOMEWARD_BENCH_WORKSPACE"])
-    app = create_app(Settings(database_url=db_url, workspace=workspace), engine)
+    app = create_app(workspace_on(Settings(database_url=db_url, workspace=workspace), engine))
     # Long-lived objects made at start-up leave the collector's view, and young
     # collections run less often: fewer pauses in the latency tail (docs/web.md).
     gc.collect()

@@ -12,6 +12,7 @@ DEFAULT_LEDGER_ORIGIN = "homeward.invalid/exchange-ledger"
 # The demo workspace's keys are locked with this when HOMEWARD_KEY_PASSPHRASE is unset:
 # demo data is synthetic; a real workspace sets its own passphrase.
 DEMO_PASSPHRASE = "homeward-demo-only"
+SIGNER_PASSPHRASE_PREFIX = "HOMEWARD_KEY_PASSPHRASE_"
 DEFAULT_SPARK_MASTER = "local[2]"
 DEFAULT_SPARK_DRIVER_MEMORY = "2g"
 LOOPBACK = "127.0.0.1"
@@ -91,7 +92,8 @@ class Settings:
     """Where the workspace lives.
 
     ``HOMEWARD_KEY_PASSPHRASE``: unlocks the signing keys in ``<workspace>/keys``
-    (``HOMEWARD_KEY_PASSPHRASE_<NAME>`` for one signer's key; the CLI prompts otherwise).
+    (``HOMEWARD_KEY_PASSPHRASE_<NAME>``, e.g. ``HOMEWARD_KEY_PASSPHRASE_MED``, for one
+    signer's key; the CLI prompts otherwise).
     ``HOMEWARD_COSIGNER_PASSPHRASE``: unlocks a party's cosigner key (``homeward cosigner``,
     on the party's machine; ``homeward keys export-party`` re-encrypts under it). Never
     defaulted: the cosigner refuses to create or open its key without it, except ``--demo``.
@@ -114,6 +116,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     workspace: Path = Path(".")
     key_passphrase: str | None = None
+    signer_passphrases: tuple[tuple[str, str], ...] = ()
     cosigner_passphrase: str | None = None
     ledger_origin: str = DEFAULT_LEDGER_ORIGIN
     trusted_proxies: tuple[str, ...] = ()
@@ -135,6 +138,13 @@ class Settings:
             database_url=env.get("HOMEWARD_DATABASE_URL", DEFAULT_DATABASE_URL),
             workspace=Path(env.get("HOMEWARD_WORKSPACE", ".")),
             key_passphrase=env.get("HOMEWARD_KEY_PASSPHRASE"),
+            signer_passphrases=tuple(
+                sorted(
+                    (name.removeprefix(SIGNER_PASSPHRASE_PREFIX), value)
+                    for name, value in env.items()
+                    if name.startswith(SIGNER_PASSPHRASE_PREFIX) and value
+                )
+            ),
             cosigner_passphrase=env.get("HOMEWARD_COSIGNER_PASSPHRASE") or None,
             ledger_origin=env.get("HOMEWARD_LEDGER_ORIGIN", DEFAULT_LEDGER_ORIGIN),
             trusted_proxies=tuple(
@@ -153,6 +163,19 @@ class Settings:
         if self.migrate_on_start is not None:
             return self.migrate_on_start
         return self.is_sqlite and workers == 1
+
+    def passphrase_of(self, signer: str) -> str | None:
+        """The passphrase set for ``signer``'s key (``HOMEWARD_KEY_PASSPHRASE_<NAME>``, else
+        ``HOMEWARD_KEY_PASSPHRASE``), or None when neither is set."""
+        return dict(self.signer_passphrases).get(signer) or self.key_passphrase or None
+
+    def server_environment(self) -> dict[str, str]:
+        """The variables a server worker process reads these settings back from (the
+        workers of ``homeward serve --workers N`` import ``homeward.web.asgi`` afresh)."""
+        return {
+            "HOMEWARD_WORKSPACE": str(self.workspace.resolve()),
+            "HOMEWARD_DATABASE_URL": self.database_url,
+        }
 
     @property
     def passphrase(self) -> str:

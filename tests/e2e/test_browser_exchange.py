@@ -23,7 +23,9 @@ from homeward.adapters.db import create_schema, make_engine
 from homeward.adapters.tables_exchange import handovers, identity_links
 from homeward.adapters.witness_http import make_server
 from homeward.ledger.note import sign_note
+from homeward.matching.engine import Matcher
 from homeward.scenario import generate_scenario, write_scenario
+from homeward.services.match_model import train_workspace_model
 from homeward.services.signing import ensure_mediator_key, load_mediator
 from homeward.services.witnessing import add_witness
 from homeward.settings import DEFAULT_LEDGER_ORIGIN, DEMO_PASSPHRASE
@@ -100,6 +102,7 @@ def site(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Engine, dict[str
         encoding="utf-8",
     )
     paths["ua_late"] = bad
+    paths["workspace"] = tmp_path
     # The parties' own cosigners, on their own "machines" (folders), serving on loopback.
     ensure_mediator_key(tmp_path / "keys", DEMO_PASSPHRASE)
     mediator_key = load_mediator(tmp_path / "keys", DEMO_PASSPHRASE).verifier
@@ -197,6 +200,9 @@ def test_a_whole_exchange_in_the_browser(site) -> None:
         ua.goto(f"{base}/lists")
         _shot(ua, "03-lists")
 
+        # The mediator trains the workspace's model once the lists are in (`homeward match
+        # train`): the web app only loads it.
+        train_workspace_model(engine, Matcher(paths["workspace"] / "match-model.json"))
         # Review: the mediator matches, then decides the doubtful pairs by keyboard.
         med = _login(browser, base, "med.coordinator", passwords["med.coordinator"])
         med.goto(f"{base}/review")

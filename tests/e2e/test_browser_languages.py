@@ -33,9 +33,9 @@ from homeward.adapters.tables_exchange import agreements, handovers, tranches
 from homeward.adapters.tables_ledger import ledger_entries
 from homeward.adapters.tables_registry import import_batches, persons, quarantine
 from homeward.cli import main
-from homeward.settings import DEFAULT_LEDGER_ORIGIN, Settings
+from homeward.settings import DEFAULT_LEDGER_ORIGIN
 from homeward.web.app import create_app
-from homeward.web.testing import TEST_SECRET
+from homeward.web.testing import TEST_SECRET, cheap_workspace
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -169,8 +169,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def site(workspace: Path) -> Iterator[tuple[str, Any, Engine]]:
     engine = make_engine(f"sqlite:///{workspace / 'homeward.db'}")
-    settings = Settings(database_url=str(engine.url), workspace=workspace)
-    app = create_app(settings, engine, secret=TEST_SECRET)
+    app = create_app(cheap_workspace(engine, workspace), secret=TEST_SECRET)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -150,7 +150,7 @@ def test_users_create_without_a_password_prints_one_once_and_the_account_can_be_
 def test_the_match_writer_neutralises_every_formula_start_even_tab_and_carriage_return(
     tmp_path: Path,
 ) -> None:
-    from homeward.cli_match import write_results
+    from homeward.cli.matching import write_results
     from homeward.matching.decide import Decision, MatchResult
 
     ids = ["=1+1", "+1", "-1", "@A1", "\tTAB", "\rCR", "UA-7", "O'Brien"]

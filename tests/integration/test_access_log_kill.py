@@ -12,23 +12,26 @@ import time
 from pathlib import Path
 
 import httpx
-from argon2 import PasswordHasher
 from sqlalchemy import Engine, func, select
 
 from homeward.adapters.tables_web import access_log
-from homeward.services.accounts import create_demo_users, use_password_hasher
+from homeward.services.accounts import create_demo_users
+from homeward.web.testing import CHEAP_HASHER
 
 SERVER = """
 import sys
 import uvicorn
 from pathlib import Path
 from homeward.adapters.db import make_engine
+from homeward.bootstrap import workspace_on
 from homeward.settings import Settings
 from homeward.web.app import create_app
+from homeward.web.testing import CHEAP_HASHER
 
 url, workspace, fd = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 engine = make_engine(url)
-app = create_app(Settings(database_url=url, workspace=workspace), engine, secret=b"k" * 32)
+opened = workspace_on(Settings(database_url=url, workspace=workspace), engine, hasher=CHEAP_HASHER)
+app = create_app(opened, secret=b"k" * 32)
 uvicorn.run(app, fd=fd, log_level="warning", proxy_headers=False)
 """
 
@@ -64,8 +67,7 @@ def _logged(engine: Engine) -> int:
 def test_sigkill_right_after_answered_decisions_loses_none_of_them(
     engine: Engine, db_url: str, tmp_path: Path
 ) -> None:
-    use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    passwords = {user: password for _, user, password in create_demo_users(engine)}
+    passwords = {user: password for _, user, password in create_demo_users(engine, CHEAP_HASHER)}
     answered = 0
     for trial in range(3):
         child, base = _serve(db_url, tmp_path)

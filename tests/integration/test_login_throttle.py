@@ -42,11 +42,12 @@ class CountingHasher(PasswordHasher):
 
 
 def test_forty_concurrent_wrong_passwords_for_one_user_get_at_most_five_checked(
-    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, db_url: str
 ) -> None:
     hasher = CountingHasher()
-    monkeypatch.setattr(accounts, "_HASHERS", [hasher])
-    create_user(CreateUser(Side.UA, Role.PARTY_OFFICER, "ua.target", "the-right-one"), engine)
+    create_user(
+        CreateUser(Side.UA, Role.PARTY_OFFICER, "ua.target", "the-right-one"), engine, hasher=hasher
+    )
     # One engine (one connection pool) per attacker, as separate server processes would be.
     engines = [make_engine(db_url, pool_size=1, max_overflow=0) for _ in range(40)]
     start = threading.Barrier(40)
@@ -56,7 +57,7 @@ def test_forty_concurrent_wrong_passwords_for_one_user_get_at_most_five_checked(
     def attempt(n: int) -> None:
         start.wait()
         try:
-            authenticate("ua.target", f"guess-{n:04d}", f"10.0.0.{n}", engines[n])
+            authenticate("ua.target", f"guess-{n:04d}", f"10.0.0.{n}", engines[n], hasher=hasher)
             outcome = "in"
         except LoginThrottled:
             outcome = "throttled"
@@ -79,22 +80,21 @@ def test_forty_concurrent_wrong_passwords_for_one_user_get_at_most_five_checked(
     assert outcomes.count("throttled") == 40 - hasher.checked
     # and the account itself stays locked for the window, even with the right password
     with pytest.raises(LoginThrottled):
-        authenticate("ua.target", "the-right-one", "10.0.0.99", engine)
+        authenticate("ua.target", "the-right-one", "10.0.0.99", engine, hasher=hasher)
 
 
-def test_a_right_password_does_not_use_up_the_allowance(
-    engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(accounts, "_HASHERS", [CountingHasher()])
-    create_user(CreateUser(Side.RU, Role.PARTY_VIEWER, "ru.daily", "the-right-one"), engine)
+def test_a_right_password_does_not_use_up_the_allowance(engine: Engine) -> None:
+    hasher = CountingHasher()
+    create_user(
+        CreateUser(Side.RU, Role.PARTY_VIEWER, "ru.daily", "the-right-one"), engine, hasher=hasher
+    )
     for _ in range(12):
-        authenticate("ru.daily", "the-right-one", "10.1.1.1", engine)
+        authenticate("ru.daily", "the-right-one", "10.1.1.1", engine, hasher=hasher)
     for _ in range(4):
         with pytest.raises(LoginFailed):
-            authenticate("ru.daily", "a-typo-here", "10.1.1.1", engine)
-    assert authenticate("ru.daily", "the-right-one", "10.1.1.1", engine).principal.username == (
-        "ru.daily"
-    )
+            authenticate("ru.daily", "a-typo-here", "10.1.1.1", engine, hasher=hasher)
+    login = authenticate("ru.daily", "the-right-one", "10.1.1.1", engine, hasher=hasher)
+    assert login.principal.username == "ru.daily"
 
 
 def _request(peer: str, forwarded: str | None, proxies: tuple[str, ...]) -> Any:
@@ -150,13 +150,15 @@ from argon2 import PasswordHasher
 from homeward.adapters.db import make_engine
 from homeward.services import accounts
 
-accounts.use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 engine = make_engine(sys.argv[1])
 start_at, me = float(sys.argv[2]), int(sys.argv[3])
 outcomes = []
 def attempt(n):
     try:
-        accounts.authenticate("ua.target", f"guess-{me}-{n}", f"10.{me}.0.{n}", engine)
+        accounts.authenticate(
+            "ua.target", f"guess-{me}-{n}", f"10.{me}.0.{n}", engine, hasher=hasher
+        )
         outcomes.append("in")
     except accounts.LoginThrottled:
         outcomes.append("throttled")
@@ -171,14 +173,17 @@ print(" ".join(outcomes))
 
 
 def test_four_server_processes_guessing_at_once_get_five_checks_between_them(
-    engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, db_url: str
 ) -> None:
     import subprocess
     import sys
     import time
 
-    monkeypatch.setattr(accounts, "_HASHERS", [CountingHasher()])
-    create_user(CreateUser(Side.UA, Role.PARTY_OFFICER, "ua.target", "the-right-one"), engine)
+    create_user(
+        CreateUser(Side.UA, Role.PARTY_OFFICER, "ua.target", "the-right-one"),
+        engine,
+        hasher=CountingHasher(),
+    )
     start_at = time.time() + 8  # every process imported and connected by then
     children = [
         subprocess.Popen(

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from homeward.adapters.unit_of_work import SqlUnitOfWork
-from homeward.cli_plan import agreement
+from homeward.cli.agreement import agreement
 from homeward.planning import (
     istanbul_2025_terms,
     plan_from_dict,
@@ -115,7 +115,7 @@ def _workspace_with_offers(db_url: str, tmp_path: Path) -> tuple[Settings, int]:
 
 def test_plan_and_manifest_work_on_a_workspace(db_url: str, tmp_path: Path) -> None:
     from homeward.bootstrap import open_workspace
-    from homeward.cli_plan import manifest, plan
+    from homeward.cli.agreement import manifest, plan
     from homeward.services.events import MemoryEventSink
     from homeward.services.handover import save_plan
     from homeward.services.planning_bridge import plan_to_tranches
@@ -156,7 +156,7 @@ def test_plan_and_manifest_work_on_a_workspace(db_url: str, tmp_path: Path) -> N
 
 
 def test_plan_explains_terms_the_offers_cannot_meet(db_url: str, tmp_path: Path) -> None:
-    from homeward.cli_plan import plan
+    from homeward.cli.agreement import plan
 
     settings, _ = _workspace_with_offers(db_url, tmp_path)
     draft = tmp_path / "draft.toml"

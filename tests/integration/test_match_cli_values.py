@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from homeward.cli_match import match_command
+from homeward.cli.matching import match_command
 
 REGISTRY = (
     "record_id,surname,given_name,patronymic,sex,date_of_birth,status,category,health\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from homeward.cli_match import OUTPUT_HEADER, match_command
+from homeward.cli.matching import OUTPUT_HEADER, match_command
 from homeward.domain.person import PERSON_FIELDS, PersonRecord
 from homeward.domain.values import PartialDate
 from homeward.matching.decide import Decision
@@ -146,7 +146,7 @@ def test_the_matching_core_imports_without_splink_duckdb_or_spark() -> None:
     import sys
 
     code = (
-        "import sys, homeward.matching.normalise, homeward.matching.engine, homeward.cli_match;"
+        "import sys, homeward.matching.normalise, homeward.matching.engine, homeward.cli.matching;"
         "bad = [m for m in ('splink', 'duckdb', 'pyspark') if m in sys.modules];"
         "assert not bad, bad"
     )

@@ -11,7 +11,7 @@ import pytest
 from homeward.domain.person import PersonRecord
 from homeward.domain.values import PartialDate, Sex
 from homeward.matching.decide import SWAPPED, Decision
-from homeward.matching.engine import features, load_or_train, match_records, score_features
+from homeward.matching.engine import features, load_model, match_records, score_features
 
 HELD = PersonRecord(
     "R1", "Демʼянчук", "Володимир", "Миколайович", sex=Sex.MALE,
@@ -70,7 +70,7 @@ def scored() -> dict[str, dict[str, float]]:
     ids = {f"Q{i}": name for i, name in enumerate(requests)}
     batch = [replace(r, record_id=f"Q{i}") for i, r in enumerate(requests.values())]
     registry = features([HELD, *OTHERS])
-    model = load_or_train(None, registry, registry)
+    model = load_model(None)
     found = score_features(registry, features(batch), model)
     return {ids[c.request_id]: dict(c.field_weights) for c in found if c.record_id == "R1"}
 

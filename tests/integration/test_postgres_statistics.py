@@ -20,6 +20,7 @@ from tests.factories import import_rows, person_rows
 
 from homeward.adapters.db import make_engine, refresh_statistics
 from homeward.adapters.migrate import upgrade
+from homeward.bootstrap import workspace_on
 from homeward.cli import main
 from homeward.domain.values import RegistryKind, Side
 from homeward.settings import Settings
@@ -103,7 +104,9 @@ def test_the_demo_bulletin_answers_fast_on_postgresql_with_autovacuum_off(
         assert autoanalyzed == 0  # autovacuum really was off: only homeward analyzed
         for table in ("persons", "identity_links", "handovers", "releases"):
             assert _analyzed(engine, table)[0], f"{table} was never analyzed"
-        app = create_app(Settings(database_url=postgres_url, workspace=tmp_path), engine)
+        app = create_app(
+            workspace_on(Settings(database_url=postgres_url, workspace=tmp_path), engine)
+        )
         with TestClient(app) as client:
             client.get("/api/v1/bulletin").raise_for_status()  # warm: templates, pool
             timings = []

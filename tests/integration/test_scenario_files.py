@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from homeward.adapters.personfile import read_person_file
-from homeward.cli_scenario import scenario as scenario_group
+from homeward.cli.scenario import scenario as scenario_group
 from homeward.scenario import generate_scenario, write_scenario
 from homeward.scenario.rows import BENCH_HEADER, RowStats, iter_bench_rows
 from homeward.scenario.writers import write_table

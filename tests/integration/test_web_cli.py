@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from homeward.cli_web import users
+from homeward.cli.accounts import users
 from homeward.settings import Settings
 
 

@@ -37,9 +37,8 @@ from homeward.services.lists import SubmitRegistry, submit_registry
 from homeward.services.planning_bridge import plan_agreement
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.services.reports import exchange_summary
-from homeward.settings import Settings
 from homeward.web.app import create_app
-from homeward.web.testing import TEST_SECRET, bearer, csrf_of, log_in, make_app
+from homeward.web.testing import TEST_SECRET, bearer, cheap_workspace, csrf_of, log_in, make_app
 
 TERMS = """name = "Test: 4 for 4 over two days"
 total_per_side = 4
@@ -151,9 +150,7 @@ def test_a_deceased_persons_proposal_survives_a_restart_and_is_accepted_from_the
 
     # A restart: a new engine and a new app on the same database.
     again = create_engine(engine.url)
-    app = create_app(
-        Settings(database_url=str(engine.url), workspace=workspace), again, secret=TEST_SECRET
-    )
+    app = create_app(cheap_workspace(again, workspace), secret=TEST_SECRET)
     with TestClient(app) as fresh:
         csrf = log_in(fresh, "med.coordinator", passwords["med.coordinator"])
         plan = fresh.get("/plan")

@@ -15,8 +15,10 @@ from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.lists import ListKind
 from homeward.domain.person import PersonRecord
 from homeward.domain.values import PartialDate, RegistryKind, Sex, Side
+from homeward.matching.engine import Matcher
 from homeward.services.events import MemoryEventSink
 from homeward.services.lists import SubmitRegistry, submit_registry
+from homeward.services.match_model import train_workspace_model
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.web.testing import bearer, log_in, make_app
 
@@ -73,12 +75,18 @@ def exchange(engine: Engine, tmp_path: Path) -> Iterator[tuple[TestClient, dict[
         yield client, passwords
 
 
-def _run_matching(client: TestClient, passwords: dict[str, str]) -> None:
+def _run_matching(client: TestClient, passwords: dict[str, str], status: int = 303) -> str:
     client.cookies.clear()
     csrf = log_in(client, "med.coordinator", passwords["med.coordinator"])
     ran = client.post("/review/run", data={"csrf_token": csrf}, follow_redirects=False)
-    assert ran.status_code == 303
+    assert ran.status_code == status
     client.cookies.clear()
+    return ran.text
+
+
+def _train(engine: Engine, workspace: Path) -> None:
+    """The mediator's explicit step (``homeward match train``): the web only loads it."""
+    train_workspace_model(engine, Matcher(workspace / "match-model.json"))
 
 
 def _what_ua_sees(client: TestClient, passwords: dict[str, str]) -> tuple[str, list]:
@@ -93,7 +101,7 @@ def _what_ua_sees(client: TestClient, passwords: dict[str, str]) -> tuple[str, l
 
 
 def test_a_row_ru_never_submitted_never_reaches_ua_s_review_or_matches(
-    exchange, engine: Engine
+    exchange, engine: Engine, tmp_path: Path
 ) -> None:
     client, passwords = exchange
     _run_matching(client, passwords)
@@ -106,6 +114,7 @@ def test_a_row_ru_never_submitted_never_reaches_ua_s_review_or_matches(
     submit_registry(
         SubmitRegistry(Side.RU, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, MemoryEventSink())
     )
+    _train(engine, tmp_path)
     _run_matching(client, passwords)
     page, matches = _what_ua_sees(client, passwords)
     assert {m["held_record_id"] for m in matches} <= {"RU-2", "RU-3"}
@@ -122,6 +131,7 @@ def test_a_change_ru_has_not_submitted_is_invisible_to_ua(
     )
     changed = [person("RU-2", CHANGED, "Сергей", "Петрович", PartialDate(1985, 2, 3))]
     _import(engine, tmp_path, Side.RU, RegistryKind.HOLDINGS, changed)  # not resubmitted
+    _train(engine, tmp_path)
     _run_matching(client, passwords)
 
     page, matches = _what_ua_sees(client, passwords)
@@ -142,3 +152,20 @@ def test_a_change_ru_has_not_submitted_is_invisible_to_ua(
     diff = client.get("/lists/diff", params={**params, "old": 1, "new": 2})
     assert CHANGED in diff.text
     assert "Changed (1)" in diff.text
+
+
+def test_matching_in_the_web_app_never_trains_and_says_how_to_train_a_model(
+    exchange, engine: Engine, tmp_path: Path
+) -> None:
+    client, passwords = exchange
+    submit_registry(
+        SubmitRegistry(Side.RU, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, MemoryEventSink())
+    )
+    answer = _run_matching(client, passwords, status=409)
+    assert "homeward match train" in answer
+    assert not (tmp_path / "match-model.json").exists()  # the request trained nothing
+    matches = _what_ua_sees(client, passwords)[1]
+    assert matches == []
+    _train(engine, tmp_path)
+    _run_matching(client, passwords)
+    assert _what_ua_sees(client, passwords)[1]

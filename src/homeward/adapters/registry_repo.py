@@ -15,11 +15,6 @@ from homeward.domain.person import PERSON_FIELDS, PersonRecord
 from homeward.domain.validation import parse_person_row
 
 
-def record_hash(record: PersonRecord) -> str:
-    """A stable digest of everything a record says, to tell unchanged rows on re-import."""
-    return _hash_row(record.as_row())
-
-
 def _hash_row(row: dict[str, str]) -> str:
     canonical = json.dumps(row, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

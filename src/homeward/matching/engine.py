@@ -146,20 +146,51 @@ def score_features(
     return collapse_readings([Candidate.from_pair(p) for p in pairs])
 
 
-def load_or_train(
-    model_path: Path | None,
-    registry: Registry,
-    requests: Sequence[MatchFeatures],
-) -> dict[str, Any]:
-    """The saved model at ``model_path`` (default: the shipped one); trains only if absent."""
+class ModelMissing(LookupError):
+    """No trained model where one was asked for; the message says how to make one."""
+
+
+def load_model(model_path: Path | None) -> dict[str, Any]:
+    """The saved model at ``model_path`` (default: the shipped one). Never trains: training
+    is an explicit step (``train_model``, ``homeward match train``), not a side effect of
+    matching, so nothing trains inside a web request."""
     from homeward.matching import splink_engine as se
 
     path = model_path or default_model_path()
-    if path.exists():
-        return se.load_model(path)
+    if not path.exists():
+        raise ModelMissing(
+            f"no trained matching model at {path}: train one on the workspace's submitted "
+            "lists with `homeward match train`"
+        )
+    return se.load_model(path)
+
+
+def train_model(
+    model_path: Path, registry: Registry, requests: Sequence[MatchFeatures]
+) -> dict[str, Any]:
+    """Train without labels on ``registry`` and ``requests``, save the model at
+    ``model_path`` and return it (the one place homeward trains at run time)."""
+    from homeward.matching import splink_engine as se
+
     model = se.train(_registry_input(registry), se.features_table(requests, se.REQUESTS))
-    se.save_model(model, path)
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    se.save_model(model, model_path)
     return model
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """A workspace's matching model: the file it is saved in. Matching loads it; only an
+    explicit step trains it."""
+
+    model_path: Path
+
+    @property
+    def trained(self) -> bool:
+        return self.model_path.exists()
+
+    def train(self, registry: Sequence[PersonRecord], requests: Sequence[PersonRecord]) -> None:
+        train_model(self.model_path, registry_table(registry), features(requests))
 
 
 def match_features_lists(
@@ -173,7 +204,7 @@ def match_features_lists(
     flags = {r.unique_id: r.flags for r in requests if r.flags}
     if not registry or not requests:
         return decide(ids, [], thresholds, flags)
-    model = load_or_train(model_path, registry, requests)
+    model = load_model(model_path)
     return decide(ids, score_features(registry, requests, model, backend), thresholds, flags)
 
 
@@ -203,6 +234,6 @@ def find_duplicates(
     feats = features(registry)
     if len(feats) < 2:  # a pair needs two records
         return []
-    model = load_or_train(model_path, feats, feats)
+    model = load_model(model_path)
     found = score_features(feats, feats, model, backend, swaps=False)
     return [c for c in found if c.request_id < c.record_id and c.probability >= thresholds.review]

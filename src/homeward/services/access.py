@@ -364,8 +364,3 @@ def authorize(principal: Principal, action: Action, resource: Resource, log: Acc
         log.record(principal, action, resource, decision)
     if not decision.allowed:
         raise AccessDenied(decision)
-
-
-def visible_parties(principal: Principal) -> tuple[Side, ...]:
-    """Whose registries a principal may list: their own party's, or none."""
-    return (principal.party,) if principal.role.is_party else ()

@@ -33,13 +33,9 @@ WINDOW = dt.timedelta(minutes=1)
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024  # argon2 would hash a megabyte too; nobody types one
 
-_HASHERS = [PasswordHasher()]
-
-
-def use_password_hasher(hasher: PasswordHasher) -> None:
-    """Replace the argon2 parameters (tests use cheap ones; hashes record their own
-    parameters, so existing accounts still verify)."""
-    _HASHERS[0] = hasher
+# argon2id with its library's parameters. The workspace passes its own hasher (tests make
+# one with cheap parameters); a hash records its parameters, so any hasher verifies it.
+DEFAULT_HASHER = PasswordHasher()
 
 
 Clock = Callable[[], dt.datetime]
@@ -112,7 +108,13 @@ def _check_password(password: str, field: str = "password") -> None:
         raise AccountError(field, f"a password has at most {MAX_PASSWORD} characters")
 
 
-def create_user(command: CreateUser, engine: Engine, clock: Clock = _now) -> Principal:
+def create_user(
+    command: CreateUser,
+    engine: Engine,
+    clock: Clock = _now,
+    *,
+    hasher: PasswordHasher = DEFAULT_HASHER,
+) -> Principal:
     """Create an account; raise AccountError naming the field when the command is bad."""
     username = unicodedata.normalize("NFKC", command.username.strip())
     if not 3 <= len(username) <= 100:
@@ -133,7 +135,7 @@ def create_user(command: CreateUser, engine: Engine, clock: Clock = _now) -> Pri
             insert(users).values(
                 username=username,
                 username_key=key,
-                password_hash=_HASHERS[0].hash(command.password),
+                password_hash=hasher.hash(command.password),
                 party=command.party.value,
                 role=command.role.value,
                 language=command.language,
@@ -172,7 +174,13 @@ def get_principal(engine: Engine, user_id: int, generation: int) -> Principal | 
 
 
 def authenticate(
-    username: str, password: str, client: str, engine: Engine, clock: Clock = _now
+    username: str,
+    password: str,
+    client: str,
+    engine: Engine,
+    clock: Clock = _now,
+    *,
+    hasher: PasswordHasher = DEFAULT_HASHER,
 ) -> Login:
     """The user for these credentials; LoginThrottled or LoginFailed otherwise.
 
@@ -198,7 +206,7 @@ def authenticate(
                 users.c.username_key == fold_username(username)[:100], users.c.active.is_(True)
             )
         ).first()
-    if row is None or not _verify(row.password_hash, password):
+    if row is None or not _verify(hasher, row.password_hash, password):
         with engine.begin() as conn:
             # Windows that ended long ago say nothing any more; keep the table small.
             login_throttle.forget_before(conn, now - 10 * WINDOW)
@@ -233,7 +241,14 @@ def end_sessions(engine: Engine, user_id: int) -> int:
         return _next_generation(conn, user_id)
 
 
-def change_password(engine: Engine, user_id: int, current: str, new: str) -> int:
+def change_password(
+    engine: Engine,
+    user_id: int,
+    current: str,
+    new: str,
+    *,
+    hasher: PasswordHasher = DEFAULT_HASHER,
+) -> int:
     """The user changes their own password (knowing the current one); every other session
     and token ends. Returns the new generation for the session that made the change.
     Wrong current passwords count against the same allowance as failed logins
@@ -252,20 +267,26 @@ def change_password(engine: Engine, user_id: int, current: str, new: str) -> int
     with engine.begin() as conn:
         if not login_throttle.take_slot(conn, key, MAX_FAILURES_PER_USERNAME, _now(), WINDOW):
             raise LoginThrottled("too many failed attempts; wait a minute")
-    if not _verify(row.password_hash, current):
+    if not _verify(hasher, row.password_hash, current):
         raise AccountError("current_password", "the current password is wrong")
     _give_back(engine, [key])
     with engine.begin() as conn:
-        return _next_generation(conn, user_id, password_hash=_HASHERS[0].hash(new))
+        return _next_generation(conn, user_id, password_hash=hasher.hash(new))
 
 
-def reset_password(engine: Engine, user_id: int, new: str | None = None) -> str:
+def reset_password(
+    engine: Engine,
+    user_id: int,
+    new: str | None = None,
+    *,
+    hasher: PasswordHasher = DEFAULT_HASHER,
+) -> str:
     """An administrator sets a new password (a random one unless given) and ends every
     session and token of the account; returns the password, to be shown once."""
     password = new if new is not None else generate_password()
     _check_password(password)
     with engine.begin() as conn:
-        _next_generation(conn, user_id, password_hash=_HASHERS[0].hash(password))
+        _next_generation(conn, user_id, password_hash=hasher.hash(password))
     return password
 
 
@@ -348,9 +369,9 @@ def get_account(engine: Engine, user_id: int) -> Account | None:
     return None if row is None else _account(row)
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def _verify(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
     try:
-        return _HASHERS[0].verify(password_hash, password)
+        return hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -379,14 +400,16 @@ DEMO_ACCOUNTS: tuple[tuple[Side, Role, str], ...] = (
 )
 
 
-def create_demo_users(engine: Engine) -> list[tuple[str, str, str]]:
+def create_demo_users(
+    engine: Engine, hasher: PasswordHasher = DEFAULT_HASHER
+) -> list[tuple[str, str, str]]:
     """One account per role and party with a fresh random password: (role, username,
     password). Existing demo accounts are left alone and not listed again."""
     created: list[tuple[str, str, str]] = []
     for party, role, username in DEMO_ACCOUNTS:
         password = generate_password()
         try:
-            create_user(CreateUser(party, role, username, password), engine)
+            create_user(CreateUser(party, role, username, password), engine, hasher=hasher)
         except AccountError as exc:
             if exc.field == "username":
                 continue

@@ -35,6 +35,7 @@ from homeward.domain.handover import HandoverException, HandoverState
 from homeward.domain.lists import ListKind
 from homeward.domain.values import BELLIGERENTS, RegistryKind, Side
 from homeward.ledger.note import Signer, sign_note
+from homeward.matching.engine import Matcher
 from homeward.planning.canonical import terms_to_canonical
 from homeward.planning.istanbul import istanbul_2025_terms
 from homeward.planning.planner import plan_exchange
@@ -54,6 +55,7 @@ from homeward.services.exchange import (
 )
 from homeward.services.handover import Step, advance_all, advance_in, save_plan
 from homeward.services.list_matching import link_counts, run_matching
+from homeward.services.match_model import ensure_workspace_model
 from homeward.services.planning_bridge import acknowledged_candidates, plan_to_tranches
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.services.reports import exchange_summary, public_bulletin
@@ -62,7 +64,8 @@ from homeward.services.witnessing import add_witness, publish
 MEDIATOR_ACTOR = "mediator-demo"
 DEMO_VERIFIER = Principal(0, MEDIATOR_ACTOR, Side.MEDIATOR, Role.MEDIATOR_VERIFIER)
 
-# (step before which it happens, exception, interview note kept by the mediator)
+# Per day: (the side releasing the person, the step at which the exception is recorded
+# instead of taking it, the exception). A refusal also gets the mediator's interview note.
 EXCEPTION_PLAN: dict[int, list[tuple[Side, Step, HandoverException]]] = {
     1: [
         (Side.RU, Step.CONFIRM_FREE_WILL, HandoverException.REFUSES_REPATRIATION),
@@ -134,6 +137,8 @@ def run_demo(
                 SubmitList(side, ListKind.HOLDINGS_ACK, recipient, held_ids),
                 SqlUnitOfWork(engine, events),
             )
+    if model_path is not None:  # trained here, at demo time: matching only loads it
+        ensure_workspace_model(engine, Matcher(model_path))
     run_matching(engine, events, model_path)
     for (seeker, purpose), decisions in link_counts(engine).items():
         against = (

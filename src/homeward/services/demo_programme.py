@@ -29,6 +29,7 @@ from homeward.domain.handover import HandoverException, HandoverState
 from homeward.domain.lists import ListKind
 from homeward.domain.values import BELLIGERENTS, Category, Health, RegistryKind, Side
 from homeward.ledger.note import Signer, sign_note
+from homeward.matching.engine import Matcher
 from homeward.planning.canonical import terms_to_canonical
 from homeward.planning.categories import CategoryAgreement, CategoryRule
 from homeward.planning.istanbul import BORDER, istanbul_2025_terms
@@ -65,6 +66,7 @@ from homeward.services.exchange import (
 )
 from homeward.services.handover import Step, save_plan
 from homeward.services.list_matching import run_matching
+from homeward.services.match_model import ensure_workspace_model
 from homeward.services.planning_bridge import acknowledged_candidates, plan_to_tranches
 from homeward.services.programme import programme_bulletin, programme_summary
 from homeward.services.registry import ImportPersonFile, import_person_file
@@ -176,6 +178,8 @@ def run_programme(
                 SubmitList(side, ListKind.HOLDINGS_ACK, recipient, held_ids),
                 SqlUnitOfWork(engine, events),
             )
+    if model_path is not None:  # trained here, at demo time: matching only loads it
+        ensure_workspace_model(engine, Matcher(model_path))
     run_matching(engine, events, model_path)
     say("lists matched")
 

@@ -8,8 +8,9 @@ against the same party's missing reports; those links carry ``purpose = "missing
 
 The Splink model (``homeward.matching``) decides match / review / no_match per sought
 person; matches and doubtful pairs become identity links between registry persons, each
-with the per-field match weights a reviewer sees. The model is trained once and saved with
-the workspace (``model_path``), then reused for new lists without retraining.
+with the per-field match weights a reviewer sees. The model is trained by an explicit step
+(``services.match_model``, ``homeward match train``) and saved with the workspace
+(``model_path``); matching only loads it, so nothing trains inside a web request.
 
 A reviewer then accepts, rejects or marks as different people each doubtful pair
 (``review_queue``, ``review_link``), each verdict an event in the same transaction.

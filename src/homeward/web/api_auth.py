@@ -42,7 +42,12 @@ async def issue_token(
     """Exchange a username and password for a bearer token (OAuth2 password flow)."""
     try:
         login = await run_in_threadpool(
-            authenticate, form.username, form.password, client_of(request), web(request).engine
+            authenticate,
+            form.username,
+            form.password,
+            client_of(request),
+            web(request).engine,
+            hasher=web(request).hasher,
         )
     except LoginThrottled:
         raise HTTPException(429, "too many failed logins; wait a minute") from None

@@ -1,4 +1,4 @@
-"""The app factory: ``create_app(settings, engine)``; nothing happens at import time."""
+"""The app factory: ``create_app(workspace)``; nothing happens at import time."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import Engine
 from sqlalchemy.exc import NoResultFound
 
 from homeward.adapters.private_files import restrict_new_files, sqlite_files, tighten
+from homeward.bootstrap import KeysUnavailable, Workspace
 from homeward.domain.errors import NotAllowed
-from homeward.services.access import AccessDenied, SqlAccessLog
-from homeward.services.ledger_events import LedgerEventSink
+from homeward.matching.engine import ModelMissing
+from homeward.services.access import AccessDenied
 from homeward.settings import Settings
 from homeward.web.context import WebContext, gettext_for, render
 from homeward.web.denials import explain_denial, install_reason_filter
@@ -67,11 +67,13 @@ def _wants_html(request: Request) -> bool:
     return not _is_api(request) and "text/html" in request.headers.get("accept", "")
 
 
-def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) -> FastAPI:
-    """The whole web application: pages, the JSON API under /api/v1 and static assets.
+def create_app(workspace: Workspace, secret: bytes | None = None) -> FastAPI:
+    """The whole web application on ``workspace`` (``homeward.bootstrap``): pages, the JSON
+    API under /api/v1 and static assets. The caller closes the workspace.
 
-    >>> # app = create_app(Settings(), engine); uvicorn.run(app)
+    >>> # app = create_app(open_for_serving(Settings.from_env())); uvicorn.run(app)
     """
+    settings = workspace.settings
     restrict_new_files()  # whatever the server writes (database, exports, logs) is 0600
     tighten(sqlite_files(settings.database_url))  # and a database made readable before
 
@@ -96,12 +98,8 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
     install_word_filters(templates.env)
     install_reason_filter(templates.env)
     app.state.web = WebContext(
-        settings=settings,
-        engine=engine,
+        workspace=workspace,
         signer=Signer(secret if secret is not None else load_secret(settings)),
-        # Written before the answer leaves: a decision survives a kill -9 right after it.
-        access_log=SqlAccessLog(engine),
-        events=LedgerEventSink(),
         translations=load_all(),
         templates=templates,
         trusted_proxies=trusted_networks(settings.trusted_proxies),
@@ -145,6 +143,9 @@ def create_app(settings: Settings, engine: Engine, secret: bytes | None = None) 
             message = gettext_for(request)("Not found.")
         return render(request, "error.html", {"message": message}, status=404)
 
+    # A model not trained yet, a key not made yet: the workspace needs a step first.
+    @app.exception_handler(ModelMissing)
+    @app.exception_handler(KeysUnavailable)
     @app.exception_handler(Conflict)
     @app.exception_handler(NotAllowed)  # a rule of the exchange, not an access decision
     async def _conflict(request: Request, exc: Exception) -> Response:

@@ -34,7 +34,7 @@ def build_app(settings: Settings) -> FastAPI:
     restrict_new_files()  # the database, its journal and the secret: owner only (0600)
     workspace = open_for_serving(settings, workers=ASSUMED_WORKERS)
     atexit.register(workspace.close)
-    return create_app(settings, workspace.engine)
+    return create_app(workspace)
 
 
 app = build_app(Settings.from_env())

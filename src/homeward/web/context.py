@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Network, IPv6Network
 from typing import Any
 
+from argon2 import PasswordHasher
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from homeward.adapters.unit_of_work import SqlUnitOfWork
+from homeward.bootstrap import Workspace
 from homeward.services.access import AccessLog, Action, Principal, Resource, authorize
 from homeward.services.events import EventSink
 from homeward.services.unit_of_work import UnitOfWork
@@ -24,11 +25,10 @@ from homeward.web.uploads import ImportJobs
 
 @dataclass
 class WebContext:
-    settings: Settings
-    engine: Engine
+    """The app's workspace (``homeward.bootstrap``) and what the web layer adds to it."""
+
+    workspace: Workspace
     signer: Signer
-    access_log: AccessLog
-    events: EventSink
     translations: dict[str, Translations]
     templates: Jinja2Templates
     max_upload_bytes: int = 50 * 1024 * 1024
@@ -36,9 +36,29 @@ class WebContext:
     # Peers whose X-Forwarded-For is believed (HOMEWARD_TRUSTED_PROXIES); none by default.
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
 
+    @property
+    def settings(self) -> Settings:
+        return self.workspace.settings
+
+    @property
+    def engine(self) -> Engine:
+        return self.workspace.engine
+
+    @property
+    def events(self) -> EventSink:
+        return self.workspace.events
+
+    @property
+    def access_log(self) -> AccessLog:
+        return self.workspace.access_log
+
+    @property
+    def hasher(self) -> PasswordHasher:
+        return self.workspace.hasher
+
     def unit_of_work(self) -> UnitOfWork:
         """A fresh unit of work over the workspace: one per use case."""
-        return SqlUnitOfWork(self.engine, self.events)
+        return self.workspace.unit_of_work()
 
 
 def web(request: Request) -> WebContext:

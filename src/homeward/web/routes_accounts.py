@@ -138,7 +138,9 @@ async def create_account(
     chosen = password or generate_password()
     command = CreateUser(Side(party), Role(role), username, chosen, language)
     try:
-        created = await run_in_threadpool(create_user, command, web(request).engine)
+        created = await run_in_threadpool(
+            create_user, command, web(request).engine, hasher=web(request).hasher
+        )
     except AccountError as exc:
         errors = _account_error(request, exc, username)
         return await _accounts_page(request, {"errors": errors, "form": form}, status=422)
@@ -184,7 +186,9 @@ async def change_account(
                 )
             )
         elif action == "reset":
-            new = await run_in_threadpool(reset_password, engine, user_id)
+            new = await run_in_threadpool(
+                reset_password, engine, user_id, hasher=web(request).hasher
+            )
             extra["notice"] = _(
                 "The password of %(name)s is reset; their sessions and tokens have ended.",
                 name=account.username,

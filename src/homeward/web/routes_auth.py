@@ -99,7 +99,12 @@ async def login(
         return render(request, "login.html", context, status=422)
     try:
         login_ = await run_in_threadpool(
-            authenticate, username, password, client_of(request), web(request).engine
+            authenticate,
+            username,
+            password,
+            client_of(request),
+            web(request).engine,
+            hasher=web(request).hasher,
         )
     except LoginThrottled:
         context["errors"] = {"form": _("Too many failed logins. Wait a minute and try again.")}
@@ -160,6 +165,7 @@ async def password_change(
             principal.user_id,
             current_password,
             new_password,
+            hasher=web(request).hasher,
         )
     except LoginThrottled:
         errors = {"current_password": _("Too many failed logins. Wait a minute and try again.")}

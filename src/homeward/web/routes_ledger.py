@@ -5,7 +5,6 @@ The log holds commitments, never personal data, so every account may read it.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,19 +14,11 @@ from starlette.concurrency import run_in_threadpool
 
 from homeward.adapters.ledger_store import LedgerStore
 from homeward.adapters.tables_ledger import ledger_checkpoints, ledger_cosigners
-from homeward.ledger.keys import KeyFileError
-from homeward.ledger.note import VerifierKey
+from homeward.bootstrap import KeysUnavailable
 from homeward.services.access import Action, Principal, ResourceKind
 from homeward.services.disclosure import entry_seen_by
 from homeward.services.ledger import LedgerError, audit, leaf_payload, prove
-from homeward.services.signing import (
-    PartyKeyInWorkspace,
-    ensure_mediator_key,
-    load_mediator,
-    mediator_keys,
-)
-from homeward.services.witnessing import list_witnesses, publish, witness_status
-from homeward.settings import Settings
+from homeward.services.witnessing import witness_status
 from homeward.web.context import gettext_for, render, web
 from homeward.web.errors import Conflict
 from homeward.web.params import LogIndex
@@ -36,15 +27,6 @@ from homeward.web.security import Require
 router = APIRouter(include_in_schema=False)
 READ = Require(ResourceKind.LEDGER, Action.READ)
 WRITE = Require(ResourceKind.LEDGER, Action.WRITE)
-
-
-def _keys(settings: Settings, engine: Engine) -> list[VerifierKey]:
-    """The mediator's verifier keys and the registered witnesses' keys."""
-    keys: list[VerifierKey] = []
-    with contextlib.suppress(KeyFileError):  # no key yet: nothing is signed
-        keys.extend(mediator_keys(settings.keys_dir))
-    keys.extend(w.key for w in list_witnesses(engine))
-    return keys
 
 
 def ledger_state(engine: Engine) -> dict[str, Any]:
@@ -103,7 +85,7 @@ async def ledger_entry(
             try:
                 return (
                     payload,
-                    prove(conn, index, _keys(web(request).settings, web(request).engine)),
+                    prove(conn, index, web(request).workspace.verifier_keys(required=False)),
                     "",
                 )
             except LedgerError as exc:
@@ -128,7 +110,7 @@ async def ledger_proof(
     def load() -> bytes | None:
         with web(request).engine.connect() as conn:
             try:
-                return prove(conn, index, _keys(web(request).settings, web(request).engine))
+                return prove(conn, index, web(request).workspace.verifier_keys(required=False))
             except LedgerError:
                 return None
 
@@ -149,15 +131,13 @@ async def ledger_proof(
 @router.post("/ledger/checkpoint")
 async def ledger_checkpoint(request: Request, _p: Annotated[Principal, Depends(WRITE)]) -> Response:
     """Sign a checkpoint and ask the witnesses; a pending one shows who is missing and why."""
-    settings = web(request).settings
-    passphrase = settings.passphrase
+    workspace = web(request).workspace
 
     def work() -> str | None:
         try:
-            ensure_mediator_key(settings.keys_dir, passphrase)
-            mediator = load_mediator(settings.keys_dir, passphrase)
-            publish(web(request).engine, mediator, settings.ledger_origin)
-        except (PartyKeyInWorkspace, KeyFileError, LedgerError) as exc:
+            # A web workspace makes the mediator's key on its first checkpoint.
+            workspace.checkpoint(create_key=True)
+        except (KeysUnavailable, LedgerError) as exc:
             return str(exc)
         return None
 

@@ -129,7 +129,10 @@ async def review_page(
 @router.post("/review/run")
 async def run(request: Request, _p: Annotated[Principal, Depends(RUN_MATCHING)]) -> Response:
     found = await run_in_threadpool(
-        run_matching, web(request).engine, web(request).events, web(request).settings.model_path
+        run_matching,
+        web(request).engine,
+        web(request).events,
+        web(request).workspace.matcher.model_path,  # loaded, never trained here
     )
     return RedirectResponse(f"/review?ran={sum(found.values())}", status_code=303)
 

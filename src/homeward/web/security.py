@@ -240,10 +240,6 @@ class Require:
         return principal
 
 
-def public_principal(principal: Principal | None) -> Principal | None:
-    return principal
-
-
 def rule_of(route: object) -> Require | None:
     """The Require rule a route declares, searching its dependency tree."""
     dependant = getattr(route, "dependant", None)

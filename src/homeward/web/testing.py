@@ -11,25 +11,32 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from homeward.adapters.unit_of_work import SqlUnitOfWork
-from homeward.services.accounts import create_demo_users, use_password_hasher
+from homeward.bootstrap import Workspace, workspace_on
+from homeward.services.accounts import create_demo_users
 from homeward.services.exchange import RecordLinks, record_identity_links
 from homeward.settings import Settings
 from homeward.web.app import create_app
+
+# The tests are about access, not about the cost of guessing a password.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 CSRF_PATTERN = re.compile(r'name="csrf_token" value="([^"]+)"')
 TEST_SECRET = b"homeward-test-secret-not-for-production"
 
 
-def make_app(engine: Engine, workspace: Path) -> tuple[FastAPI, dict[str, str]]:
-    """An app on ``engine`` with the demo accounts; returns it and username -> password.
+def cheap_workspace(engine: Engine, folder: Path) -> Workspace:
+    """A workspace on ``engine`` (already migrated) in ``folder``, hashing passwords with
+    cheap argon2 parameters."""
+    settings = Settings(database_url=str(engine.url), workspace=folder)
+    return workspace_on(settings, engine, hasher=CHEAP_HASHER)
 
-    Passwords are hashed with cheap argon2 parameters: the tests are about access, not
-    about the cost of guessing."""
-    use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    app = create_app(
-        Settings(database_url=str(engine.url), workspace=workspace), engine, secret=TEST_SECRET
-    )
-    passwords = {username: password for _, username, password in create_demo_users(engine)}
+
+def make_app(engine: Engine, workspace: Path) -> tuple[FastAPI, dict[str, str]]:
+    """An app on ``engine`` with the demo accounts; returns it and username -> password."""
+    app = create_app(cheap_workspace(engine, workspace), secret=TEST_SECRET)
+    passwords = {
+        username: password for _, username, password in create_demo_users(engine, CHEAP_HASHER)
+    }
     return app, passwords
 
 

@@ -5,6 +5,7 @@ If Splink moves, these fail before training silently loses its floor."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import inspect
 import threading
 
@@ -25,6 +26,16 @@ def test_the_patched_function_has_the_signature_the_floor_wraps() -> None:
         "m_u_records_lookup",
     ]  # fmt: skip
     assert "populate_m_u_from_lookup(" in inspect.getsource(em)
+
+
+# The source of splink 5.0.0's populate_m_u_from_lookup, which the floor wraps: it reads
+# m_probability from the lookup per comparison level, so raising it there floors m.
+PINNED_SOURCE_SHA256 = "8c64e484522fa0a559d1c2fdaf3e71d0ef6171c56bc7e7e741c18012c9295fdb"
+
+
+def test_the_patched_function_is_the_very_code_the_floor_was_written_against() -> None:
+    source = inspect.getsource(em.populate_m_u_from_lookup)
+    assert hashlib.sha256(source.encode("utf-8")).hexdigest() == PINNED_SOURCE_SHA256
 
 
 def test_the_floor_raises_tiny_m_and_is_undone_afterwards() -> None:

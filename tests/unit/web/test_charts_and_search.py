@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeward.web.charts import bar_chart, line_chart, nice_top, progress_bars
+from homeward.reports.charts import bar_chart, line_chart, nice_top, progress_bars
 from homeward.web.search import matches, skeleton
 
 

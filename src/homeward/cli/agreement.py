@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from homeward.bootstrap import Workspace
+from homeward.cli.workspace import with_workspace
 from homeward.planning import (
     Category,
     Plan,
@@ -18,7 +20,6 @@ from homeward.planning import (
     terms_problems,
     terms_to_canonical,
 )
-from homeward.settings import Settings
 
 SIDE_CHOICE = click.Choice(["UA", "RU"])
 
@@ -185,22 +186,20 @@ def print_plan(plan: Plan) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the plan as JSON.",
 )
-@click.pass_obj
+@with_workspace
 def plan(
-    settings: Settings, agreement_id: int | None, terms_file: Path | None, json_out: Path | None
+    workspace: Workspace, agreement_id: int | None, terms_file: Path | None, json_out: Path | None
 ) -> None:
     """Plan the tranches of an agreement from the acknowledged holdings in the workspace.
 
     Prints the plan; it is stored by the exchange services once the parties agree.
     """
     from homeward.adapters.repositories.lists import SqlListRepository
-    from homeward.bootstrap import open_workspace
     from homeward.domain.lists import ListKind
     from homeward.domain.values import BELLIGERENTS
     from homeward.planning import check_eligibility, plan_exchange, terms_from_dict
     from homeward.services.planning_bridge import offer_candidates
 
-    workspace = open_workspace(settings)
     try:
         with workspace.engine.connect() as conn:
             if terms_file is not None:
@@ -219,8 +218,6 @@ def plan(
             ]
     except TermsFileError as exc:
         raise click.ClickException(str(exc)) from None
-    finally:
-        workspace.close()
     click.echo(check_eligibility(terms, candidates).summary())
     try:
         result = plan_exchange(terms, candidates)
@@ -258,9 +255,9 @@ def plan(
     show_default=True,
     help="Language of the PDF manifest.",
 )
-@click.pass_obj
+@with_workspace
 def manifest(
-    settings: Settings, tranche_id: int, fmt: str, side: str | None, out: Path, language: str
+    workspace: Workspace, tranche_id: int, fmt: str, side: str | None, out: Path, language: str
 ) -> None:
     """Write the manifest of a stored tranche: one line per person with a check-in code (PDF:
     a QR code each, totals per category, the reserve, signature blocks, page numbers)."""
@@ -268,13 +265,11 @@ def manifest(
 
     from homeward.adapters.manifest_csv import save_manifest_csv
     from homeward.adapters.manifest_pdf import save_manifest_pdf
-    from homeward.bootstrap import open_workspace
     from homeward.domain.values import BELLIGERENTS
     from homeward.services.crossing import manifest_reserve
     from homeward.services.planning_bridge import manifest as load_manifest
     from homeward.web.i18n import load_catalogue
 
-    workspace = open_workspace(settings)
     try:
         lists = [
             (
@@ -286,8 +281,6 @@ def manifest(
         ]
     except NoResultFound:
         raise click.ClickException(f"no tranche {tranche_id} in the workspace") from None
-    finally:
-        workspace.close()
     out.mkdir(parents=True, exist_ok=True)
     messages = load_catalogue(language)
 

@@ -42,7 +42,7 @@ def report(
 ) -> None:
     """Write the report of every round and the cumulative totals (or of one round)."""
     from homeward.adapters.report_pdf import programme_report_pdf
-    from homeward.bootstrap import open_workspace
+    from homeward.cli.workspace import workspace_for
     from homeward.domain.values import Side
     from homeward.reports.programme import render_programme_report
     from homeward.services.programme import programme_summary
@@ -50,11 +50,8 @@ def report(
 
     if workspace is not None:
         settings = settings.for_workspace(workspace)
-    opened = open_workspace(settings)
-    try:
+    with workspace_for(settings) as opened:
         data = programme_summary(opened.engine, Side.MEDIATOR if mediator_view else Side.UA)
-    finally:
-        opened.close()
     if round_number is not None:
         chosen = [r for r in data["rounds"] if r["round"] == round_number]
         if not chosen:

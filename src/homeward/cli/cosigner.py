@@ -18,6 +18,8 @@ from homeward.adapters.cosigner_dir import (
     CosignerDirError,
     init_cosigner,
 )
+from homeward.bootstrap import Workspace
+from homeward.cli.workspace import domain_errors, with_workspace
 from homeward.ledger.note import KeyFormatError, NoteError, Signer, VerifierKey, sign_note
 from homeward.settings import Settings
 
@@ -49,20 +51,14 @@ def _passphrase(demo: bool) -> str:
 
 
 def _open(folder: Path, demo: bool) -> CosignerDir:
-    try:
-        cosigner = CosignerDir.open(folder)
-    except CosignerDirError as exc:
-        raise click.ClickException(str(exc)) from None
+    cosigner = CosignerDir.open(folder)
     if demo and not cosigner.demo:
         raise click.ClickException(f"{folder} is not a demo cosigner; --demo is refused")
     return cosigner
 
 
 def _signer(cosigner: CosignerDir, demo: bool) -> Signer:
-    try:
-        return cosigner.signer(_passphrase(demo))
-    except CosignerDirError as exc:
-        raise click.ClickException(str(exc)) from None
+    return cosigner.signer(_passphrase(demo))
 
 
 def _key_arg(value: str) -> VerifierKey:
@@ -84,12 +80,10 @@ def cosigner() -> None:
 @click.option("--party", "name", required=True, help="Witness name: UA, RU, or a neutral name.")
 @_DIR
 @_DEMO
+@domain_errors()
 def init_command(name: str, folder: Path, demo: bool) -> None:
     """Create the cosigner's directory and key; print its verifier key."""
-    try:
-        signer = init_cosigner(folder, name, _passphrase(demo), demo=demo)
-    except CosignerDirError as exc:
-        raise click.ClickException(str(exc)) from None
+    signer = init_cosigner(folder, name, _passphrase(demo), demo=demo)
     click.echo(signer.verifier.text())
 
 
@@ -97,12 +91,10 @@ def init_command(name: str, folder: Path, demo: bool) -> None:
 @_DIR
 @click.option("--origin", required=True, help="The log's origin line.")
 @click.option("--key", "key", required=True, help="The mediator's log verifier key (or a file).")
+@domain_errors()
 def trust_command(folder: Path, origin: str, key: str) -> None:
     """Witness the log ORIGIN signed by KEY (the mediator's verifier key)."""
-    try:
-        _open(folder, False).trust(origin, _key_arg(key))
-    except CosignerDirError as exc:
-        raise click.ClickException(str(exc)) from None
+    _open(folder, False).trust(origin, _key_arg(key))
     click.echo(f"witnessing {origin}")
 
 
@@ -111,6 +103,7 @@ def trust_command(folder: Path, origin: str, key: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=7380, show_default=True)
 @_DEMO
+@domain_errors()
 def serve_command(folder: Path, host: str, port: int, demo: bool) -> None:
     """Serve POST /add-checkpoint (c2sp.org/tlog-witness) until interrupted."""
     from homeward.adapters.witness_http import make_server
@@ -128,20 +121,18 @@ def serve_command(folder: Path, host: str, port: int, demo: bool) -> None:
 
 @cosigner.command("status")
 @_DIR
+@domain_errors()
 def status_command(folder: Path) -> None:
     """Print the verifier key and the last checkpoint cosigned for each log."""
     opened = _open(folder, False)
-    try:
-        click.echo(f"verifier key: {opened.verifier().text()}")
-        click.echo(f"note key:     {opened.note_verifier().text()}")
-        for origin, keys in opened.trusted().items():
-            last = opened.last_cosigned(origin)
-            seen = "nothing cosigned yet" if last is None else f"size {last.size}"
-            click.echo(f"{origin}: {seen} (log key {', '.join(k.text() for k in keys)})")
-            if last is not None:
-                click.echo(last.note, nl=False)
-    except CosignerDirError as exc:
-        raise click.ClickException(str(exc)) from None
+    click.echo(f"verifier key: {opened.verifier().text()}")
+    click.echo(f"note key:     {opened.note_verifier().text()}")
+    for origin, keys in opened.trusted().items():
+        last = opened.last_cosigned(origin)
+        seen = "nothing cosigned yet" if last is None else f"size {last.size}"
+        click.echo(f"{origin}: {seen} (log key {', '.join(k.text() for k in keys)})")
+        if last is not None:
+            click.echo(last.note, nl=False)
 
 
 @cosigner.command("sign")
@@ -149,6 +140,7 @@ def status_command(folder: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
 @_DEMO
+@domain_errors()
 def sign_command(folder: Path, file: Path, out: Path | None, demo: bool) -> None:
     """Sign FILE (e.g. an agreement's canonical terms) as a signed note, offline."""
     opened = _open(folder, demo)
@@ -180,50 +172,33 @@ def witnesses() -> None:
 @click.option("--name", required=True, help="The witness name, as in its key (UA, RU, ...).")
 @click.option("--url", required=True, help="Its submission prefix, e.g. http://host:7380.")
 @click.option("--key", "key", required=True, help="Its cosignature/v1 verifier key (or a file).")
-@click.pass_obj
-def witnesses_add(settings: Settings, name: str, url: str, key: str) -> None:
+@with_workspace
+def witnesses_add(workspace: Workspace, name: str, url: str, key: str) -> None:
     """Register (or replace) a witness."""
-    from homeward.bootstrap import open_workspace
-    from homeward.services.witnessing import WitnessError, add_witness
+    from homeward.services.witnessing import add_witness
 
-    workspace = open_workspace(settings)
-    try:
-        added = add_witness(workspace.engine, name, url, _key_arg(key).text())
-    except WitnessError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        workspace.close()
+    added = add_witness(workspace.engine, name, url, _key_arg(key).text())
     click.echo(f"witness {name} at {url}: {added.text()}")
 
 
 @witnesses.command("require")
 @click.argument("names", nargs=-1, required=True)
-@click.pass_obj
-def witnesses_require(settings: Settings, names: tuple[str, ...]) -> None:
+@with_workspace
+def witnesses_require(workspace: Workspace, names: tuple[str, ...]) -> None:
     """Set the policy: the witnesses whose cosignatures a checkpoint needs (default UA RU)."""
-    from homeward.bootstrap import open_workspace
     from homeward.services.witnessing import set_policy
 
-    workspace = open_workspace(settings)
-    try:
-        set_policy(workspace.engine, names)
-    finally:
-        workspace.close()
+    set_policy(workspace.engine, names)
     click.echo(f"a checkpoint is published once cosigned by: {', '.join(names)}")
 
 
 @witnesses.command("status")
-@click.pass_obj
-def witnesses_status(settings: Settings) -> None:
+@with_workspace
+def witnesses_status(workspace: Workspace) -> None:
     """List the witnesses, the policy, and why the latest checkpoint is pending, if it is."""
-    from homeward.bootstrap import open_workspace
     from homeward.services.witnessing import witness_status
 
-    workspace = open_workspace(settings)
-    try:
-        state = witness_status(workspace.engine)
-    finally:
-        workspace.close()
+    state = witness_status(workspace.engine)
     click.echo(f"required: {', '.join(state.required)}")
     for w in state.witnesses:
         size = "-" if w.cosigned_size is None else w.cosigned_size

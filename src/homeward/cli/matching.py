@@ -12,10 +12,18 @@ from tqdm import tqdm
 
 from homeward.adapters.personfile import PersonFileError, RowResult, read_person_file
 from homeward.adapters.spreadsheet import neutralise
+from homeward.bootstrap import Workspace
+from homeward.cli.workspace import with_workspace
 from homeward.domain.person import PersonRecord
 from homeward.domain.validation import UNNAMED_PREFIX, parse_person_row
 from homeward.matching.decide import MatchResult, Thresholds
-from homeward.matching.engine import BACKENDS, features, match_features_lists, registry_table
+from homeward.matching.engine import (
+    BACKENDS,
+    features,
+    match_features_lists,
+    registry_table,
+    train_model,
+)
 
 OUTPUT_HEADER = ("request_id", "record_id", "probability", "decision")
 
@@ -97,14 +105,14 @@ def write_results(path: Path, results: list[MatchResult]) -> None:
             )
 
 
-@click.command("match")
-@click.option("--registry", "registry_path", required=True,
+@click.group("match", invoke_without_command=True)
+@click.option("--registry", "registry_path",
               type=click.Path(dir_okay=False, path_type=Path),
               help="Person file (CSV, XLSX, JSON) of the records to search.")  # fmt: skip
-@click.option("--requests", "requests_path", required=True,
+@click.option("--requests", "requests_path",
               type=click.Path(dir_okay=False, path_type=Path),
               help="Person file of the people sought.")  # fmt: skip
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
               help="CSV written: request_id,record_id,probability,decision.")  # fmt: skip
 @click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Saved Splink model (JSON); default: the model shipped with homeward. "
@@ -112,10 +120,12 @@ def write_results(path: Path, results: list[MatchResult]) -> None:
 @click.option("--match-threshold", default=Thresholds().match, show_default=True, type=float)
 @click.option("--review-threshold", default=Thresholds().review, show_default=True, type=float)
 @click.option("--backend", default="duckdb", show_default=True, type=click.Choice(BACKENDS))
+@click.pass_context
 def match_command(
-    registry_path: Path,
-    requests_path: Path,
-    out_path: Path,
+    ctx: click.Context,
+    registry_path: Path | None,
+    requests_path: Path | None,
+    out_path: Path | None,
     model_path: Path | None,
     match_threshold: float,
     review_threshold: float,
@@ -127,7 +137,17 @@ def match_command(
     the file, line and field (exit status 2); values in Ukrainian, Russian or English are
     read (docs/formats.md), and an unreadable value in a column matching does not use
     (status, category, health, ...) is a warning with a count, not a failure.
+    ``homeward match train`` trains the workspace's own model, which the web app uses.
     """
+    if ctx.invoked_subcommand is not None:
+        return
+    for name, value in (("--registry", registry_path), ("--requests", requests_path),
+                        ("--out", out_path)):  # fmt: skip
+        if value is None:
+            raise click.UsageError(f"Missing option '{name}'.", ctx)
+    assert registry_path is not None
+    assert requests_path is not None
+    assert out_path is not None
     try:
         thresholds = Thresholds(match_threshold, review_threshold)
     except ValueError as exc:
@@ -141,6 +161,10 @@ def match_command(
         bar.update(len(registry))
         req_features = features(requests)
         bar.update(len(requests))
+    if model_path is not None and not model_path.exists() and registry and requests:
+        with tqdm(total=1, desc="training", file=sys.stderr, leave=False) as bar:
+            train_model(model_path, reg_features, req_features)
+            bar.update(1)
     with tqdm(total=1, desc="linking", file=sys.stderr, leave=False) as bar:
         results = match_features_lists(reg_features, req_features, model_path, thresholds, backend)
         bar.update(1)
@@ -153,4 +177,22 @@ def match_command(
     )
 
 
-match = match_command  # the name homeward.cli registers
+match = match_command
+
+
+@match_command.command("train")
+@with_workspace
+def train_command(workspace: Workspace) -> None:
+    """Train the workspace's matching model on the lists the parties submitted to the
+    mediator and save it (HOMEWARD_WORKSPACE/match-model.json), replacing any older one.
+
+    Matching in the web app only loads this model: run this once the first lists are in,
+    and again to retrain on newer lists.
+    """
+    from homeward.services.match_model import train_workspace_model
+
+    trained = train_workspace_model(workspace.engine, workspace.matcher)
+    click.echo(
+        f"trained on {trained.seeker.value}'s {trained.requests} sought against "
+        f"{trained.records} records ({trained.purpose}) -> {workspace.matcher.model_path}"
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from homeward.settings import Settings
+from homeward.bootstrap import Workspace
+from homeward.cli.workspace import with_workspace
 
 PARTIES = click.Choice(["UA", "RU"])
 
@@ -16,17 +17,12 @@ def rounds() -> None:
 
 
 @rounds.command("list")
-@click.pass_obj
-def rounds_list(settings: Settings) -> None:
+@with_workspace
+def rounds_list(workspace: Workspace) -> None:
     """Every round with its status; drafts are marked as drafts."""
-    from homeward.bootstrap import open_workspace
     from homeward.services.rounds import rounds as all_rounds
 
-    workspace = open_workspace(settings)
-    try:
-        found = all_rounds(workspace.engine)
-    finally:
-        workspace.close()
+    found = all_rounds(workspace.engine)
     for r in found:
         days = ", ".join(t.date.isoformat() for t in r.tranches) or "-"
         click.echo(f"{r.number}\t{r.status.value}\t{r.name}\t{days}")
@@ -34,19 +30,14 @@ def rounds_list(settings: Settings) -> None:
 
 
 @rounds.command("owed")
-@click.pass_obj
-def rounds_owed(settings: Settings) -> None:
+@with_workspace
+def rounds_owed(workspace: Workspace) -> None:
     """Per party, what the next round starts from: sought records not yet recovered, the
     other side's acknowledged holdings not yet released, and who is kept out and why."""
-    from homeward.bootstrap import open_workspace
     from homeward.domain.values import Side
     from homeward.services.carry_over import still_owed
 
-    workspace = open_workspace(settings)
-    try:
-        owed = still_owed(workspace.engine, Side.MEDIATOR)
-    finally:
-        workspace.close()
+    owed = still_owed(workspace.engine, Side.MEDIATOR)
     for side, o in owed.items():
         click.echo(
             f"{side}: {o['still_sought']} of {o['sought']} sought not yet recovered; "
@@ -68,42 +59,27 @@ def rounds_owed(settings: Settings) -> None:
 )
 @click.option("--by", "by", type=click.Choice(["UA", "RU", "MED"]), required=True)
 @click.option("--actor", required=True, help="The pseudonymous actor id of who records it.")
-@click.pass_obj
+@with_workspace
 def rounds_clear(
-    settings: Settings, party: str, record_id: str, kind: str, by: str, actor: str
+    workspace: Workspace, party: str, record_id: str, kind: str, by: str, actor: str
 ) -> None:
     """Let a person an earlier round kept out be planned in the next round."""
     from homeward.adapters.tables_registry import persons
-    from homeward.bootstrap import open_workspace
     from homeward.domain.carry_over import Clearance
     from homeward.domain.values import Side
     from homeward.services.carry_over import record_clearance
-    from homeward.services.exchange import NotAllowed
-    from homeward.services.ledger_events import LedgerEventSink
 
-    workspace = open_workspace(settings)
-    try:
-        with workspace.engine.connect() as conn:
-            person_id = conn.execute(
-                select(persons.c.id).where(
-                    persons.c.party == party,
-                    persons.c.kind == "holdings",
-                    persons.c.record_id == record_id,
-                )
-            ).scalar()
-        if person_id is None:
-            raise click.ClickException(f"no record {record_id!r} in {party}'s holdings")
-        try:
-            record_clearance(
-                workspace.engine,
-                LedgerEventSink(),
-                int(person_id),
-                Clearance(kind),
-                Side(by),
-                actor=actor,
+    with workspace.engine.connect() as conn:
+        person_id = conn.execute(
+            select(persons.c.id).where(
+                persons.c.party == party,
+                persons.c.kind == "holdings",
+                persons.c.record_id == record_id,
             )
-        except NotAllowed as exc:
-            raise click.ClickException(str(exc)) from None
-    finally:
-        workspace.close()
+        ).scalar()
+    if person_id is None:
+        raise click.ClickException(f"no record {record_id!r} in {party}'s holdings")
+    record_clearance(
+        workspace.engine, workspace.events, int(person_id), Clearance(kind), Side(by), actor=actor
+    )
     click.echo(f"{record_id}: cleared ({kind}); the next round may plan them")

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import click
 
-from homeward.adapters.unit_of_work import SqlUnitOfWork
-from homeward.bootstrap import open_workspace
-from homeward.services.lists import SubmitRegistry
-from homeward.settings import Settings
+from homeward.bootstrap import Workspace
+from homeward.cli.workspace import with_workspace
 
 PARTY_CHOICE = click.Choice(["UA", "RU"])
 KIND_CHOICE = click.Choice(["sought", "holdings_ack"])
@@ -27,41 +25,29 @@ def lists() -> None:
     help="sought: the party's own people it looks for (its sought registry); "
     "holdings_ack: the people it acknowledges holding (its holdings registry).",
 )
-@click.pass_obj
-def submit(settings: Settings, party: str, kind: str) -> None:
+@with_workspace
+def submit(workspace: Workspace, party: str, kind: str) -> None:
     """Submit the party's whole registry as a new list version, to the other side and to
     the mediator (recorded in the log)."""
     from homeward.domain.lists import ListKind
     from homeward.domain.values import Side
-    from homeward.services.ledger_events import LedgerEventSink
-    from homeward.services.lists import submit_registry
+    from homeward.services.lists import SubmitRegistry, submit_registry
 
-    workspace = open_workspace(settings)
-    try:
-        version = submit_registry(
-            SubmitRegistry(Side(party), ListKind(kind)),
-            SqlUnitOfWork(workspace.engine, LedgerEventSink()),
-        )
-    finally:
-        workspace.close()
+    version = submit_registry(SubmitRegistry(Side(party), ListKind(kind)), workspace.unit_of_work())
     other = Side(party).other.value
     click.echo(f"{party} submitted {kind} list version {version} to {other} and MED")
 
 
 @lists.command("versions")
 @click.option("--party", type=PARTY_CHOICE, help="Only this party's lists.")
-@click.pass_obj
-def versions(settings: Settings, party: str | None) -> None:
+@with_workspace
+def versions(workspace: Workspace, party: str | None) -> None:
     """Every submitted list version: PARTY KIND RECIPIENT VERSION SIZE SUBMITTED_AT."""
     from homeward.domain.values import BELLIGERENTS, Side
     from homeward.services.lists import list_versions
 
     parties = (Side(party),) if party else BELLIGERENTS
-    workspace = open_workspace(settings)
-    try:
-        rows = list_versions(tuple(parties), SqlUnitOfWork(workspace.engine))
-    finally:
-        workspace.close()
+    rows = list_versions(tuple(parties), workspace.unit_of_work())
     for v in rows:
         click.echo(f"{v.party}\t{v.kind}\t{v.recipient}\t{v.version}\t{v.size}\t{v.submitted_at}")
     click.echo(f"{len(rows)} list versions")

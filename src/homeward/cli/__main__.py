@@ -1,0 +1,5 @@
+"""``python -m homeward.cli``."""
+
+from homeward.cli.main import main
+
+main()
