@@ -99,7 +99,12 @@ async def _import(
         raise HTTPException(422, [{"loc": ["body", exc.field], "msg": str(exc)}]) from None
     try:
         result = await run_in_threadpool(
-            run_import, web(request).engine, Side(party), kind, path, file.filename or "upload"
+            run_import,
+            web(request).unit_of_work,
+            Side(party),
+            kind,
+            path,
+            file.filename or "upload",
         )
     except PersonFileError as exc:
         raise HTTPException(422, [{"loc": ["body", "file"], "msg": exc.reason}]) from None

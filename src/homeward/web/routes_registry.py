@@ -136,7 +136,7 @@ async def import_file(
             )
         return await _registry_page(request, side, errors, kind=kind or "holdings", status=422)
     job = web(request).jobs.start(
-        web(request).engine,
+        web(request).unit_of_work,
         side,
         RegistryKind(kind),
         path,
