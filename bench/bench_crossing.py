@@ -30,6 +30,7 @@ from sqlalchemy import Engine, func, select
 
 from homeward.adapters.db import create_schema, make_engine
 from homeward.adapters.tables_exchange import handovers, queued_steps
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.lists import ListKind
 from homeward.domain.values import RegistryKind, Side
 from homeward.planning.terms_file import parse_terms_toml
@@ -38,9 +39,9 @@ from homeward.services.access import MemoryAccessLog, Principal, Role
 from homeward.services.agreement import propose_terms
 from homeward.services.crossing import Desk, QueuedStep, apply_queued
 from homeward.services.events import MemoryEventSink
-from homeward.services.exchange import sign_agreement
+from homeward.services.exchange import SignAgreement, sign_agreement
 from homeward.services.handover import Step
-from homeward.services.lists import submit_registry
+from homeward.services.lists import SubmitRegistry, submit_registry
 from homeward.services.planning_bridge import plan_agreement
 from homeward.services.registry import ImportPersonFile, import_person_file
 
@@ -80,13 +81,14 @@ def build(folder: Path) -> Engine:
     for key in ("ua_holdings", "ru_holdings", "ua_sought", "ru_sought"):
         party, kind = key.split("_")
         import_person_file(
-            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]), engine
+            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]),
+            SqlUnitOfWork(engine),
         )
     for side in (Side.UA, Side.RU):
-        submit_registry(engine, events, side, ListKind.HOLDINGS_ACK)
+        submit_registry(SubmitRegistry(side, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, events))
     agreement = propose_terms(engine, events, parse_terms_toml(TERMS))
     for side in Side:
-        sign_agreement(agreement, side, engine, events)
+        sign_agreement(SignAgreement(agreement, side), SqlUnitOfWork(engine, events))
     plan_agreement(engine, events, agreement)
     return engine
 

@@ -26,6 +26,10 @@ import time
 import uuid
 from pathlib import Path
 
+from homeward.adapters.unit_of_work import SqlUnitOfWork
+from homeward.services.exchange import SignAgreement
+from homeward.services.lists import SubmitRegistry
+
 STEPS = ("check_in", "confirm_identity", "confirm_free_will", "release", "receive")
 ADMIN_URL = os.environ.get(
     "HOMEWARD_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -57,13 +61,13 @@ def build(db_url: str, workspace: Path) -> dict[str, str]:
         ("ua_sought", Side.UA, RegistryKind.SOUGHT),
         ("ru_sought", Side.RU, RegistryKind.SOUGHT),
     ]:
-        import_person_file(ImportPersonFile(party, kind, paths[key]), engine)
+        import_person_file(ImportPersonFile(party, kind, paths[key]), SqlUnitOfWork(engine))
     for side in (Side.UA, Side.RU):
         for kind in (ListKind.SOUGHT, ListKind.HOLDINGS_ACK):
-            submit_registry(engine, events, side, kind)
+            submit_registry(SubmitRegistry(side, kind), SqlUnitOfWork(engine, events))
     agreement_id = propose_terms(engine, events, istanbul_2025_terms())
     for side in Side:
-        sign_agreement(agreement_id, side, engine, events)
+        sign_agreement(SignAgreement(agreement_id, side), SqlUnitOfWork(engine, events))
     plan_agreement(engine, events, agreement_id)
     passwords = {u: p for _, u, p in create_demo_users(engine)}
     engine.dispose()

@@ -9,6 +9,7 @@ from pathlib import Path
 from faker import Faker
 from sqlalchemy import Engine
 
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.handover import HandoverException
 from homeward.domain.values import RegistryKind, Side
 from homeward.services import crossing
@@ -69,7 +70,7 @@ def import_rows(
     engine: Engine, tmp: Path, party: Side, kind: RegistryKind, rows: list[dict[str, str]]
 ) -> None:
     path = write_rows(tmp / f"{party.value}-{kind.value}.csv", rows)
-    import_person_file(ImportPersonFile(party, kind, path), engine)
+    import_person_file(ImportPersonFile(party, kind, path), SqlUnitOfWork(engine))
 
 
 def record_exception(

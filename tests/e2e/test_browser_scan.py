@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select
 
 from homeward.adapters.db import create_schema, make_engine
 from homeward.adapters.tables_exchange import handovers, tranches
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.lists import ListKind
 from homeward.domain.values import RegistryKind, Side
 from homeward.planning.manifest import qr_payload
@@ -28,8 +29,8 @@ from homeward.planning.terms_file import parse_terms_toml
 from homeward.scenario import generate_scenario, write_scenario
 from homeward.services.agreement import propose_terms
 from homeward.services.events import MemoryEventSink
-from homeward.services.exchange import sign_agreement
-from homeward.services.lists import submit_registry
+from homeward.services.exchange import SignAgreement, sign_agreement
+from homeward.services.lists import SubmitRegistry, submit_registry
 from homeward.services.planning_bridge import manifest, plan_agreement
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.web.testing import make_app
@@ -106,13 +107,14 @@ def site(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Engine]]:
     for key in ("ua_holdings", "ru_holdings", "ua_sought", "ru_sought"):
         party, kind = key.split("_")
         import_person_file(
-            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]), engine
+            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]),
+            SqlUnitOfWork(engine),
         )
     for side in (Side.UA, Side.RU):
-        submit_registry(engine, events, side, ListKind.HOLDINGS_ACK)
+        submit_registry(SubmitRegistry(side, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, events))
     agreement = propose_terms(engine, events, parse_terms_toml(TERMS))
     for side in Side:
-        sign_agreement(agreement, side, engine, events)
+        sign_agreement(SignAgreement(agreement, side), SqlUnitOfWork(engine, events))
     plan_agreement(engine, events, agreement)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

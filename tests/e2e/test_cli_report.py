@@ -14,13 +14,14 @@ from homeward.adapters.db import make_engine
 from homeward.adapters.migrate import upgrade
 from homeward.adapters.tables_exchange import handovers
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.cli import main
 from homeward.domain.handover import HandoverException
 from homeward.domain.lists import ListKind
 from homeward.domain.values import RegistryKind, Side
 from homeward.scenario import generate_scenario, write_scenario
 from homeward.services.events import MemoryEventSink
-from homeward.services.lists import submit_registry
+from homeward.services.lists import SubmitRegistry, submit_registry
 from homeward.services.planning_bridge import plan_agreement
 from homeward.services.registry import ImportPersonFile, import_person_file
 
@@ -31,10 +32,11 @@ def two_rounds(engine: Engine, tmp_path: Path) -> None:
     for key in ("ua_holdings", "ru_holdings", "ua_sought", "ru_sought"):
         party, kind = key.split("_")
         import_person_file(
-            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]), engine
+            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]),
+            SqlUnitOfWork(engine),
         )
     for side in (Side.UA, Side.RU):
-        submit_registry(engine, events, side, ListKind.HOLDINGS_ACK)
+        submit_registry(SubmitRegistry(side, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, events))
     for name, total, day in (("Round-A 2025", 6, "2025-05-23"), ("Round-B 2025", 4, "2025-06-10")):
         agreement = agreed(engine, events, name, total, day)
         plan_agreement(engine, events, agreement)

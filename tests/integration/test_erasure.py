@@ -10,12 +10,14 @@ from tests.factories import import_rows, person_rows
 from homeward.adapters.tables_exchange import interview_notes
 from homeward.adapters.tables_matching import match_candidates
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.values import Category, RegistryKind, Side
 from homeward.services import ledger
 from homeward.services.erasure import ERASED, erase_person
-from homeward.services.exchange import create_agreement, sign_agreement
+from homeward.services.exchange import ProposeTerms, SignAgreement, create_agreement, sign_agreement
 from homeward.services.handover import PlannedTranche, Step, advance, save_plan
 from homeward.services.ledger_events import LedgerEventSink, canonical_person
+from homeward.services.lists import SubmitRegistry
 
 
 def test_an_erased_person_cannot_be_linked_to_the_log_which_still_verifies(
@@ -28,9 +30,11 @@ def test_an_erased_person_cannot_be_linked_to_the_log_which_still_verifies(
     with engine.connect() as conn:
         first, second = conn.execute(select(persons.c.id).order_by(persons.c.id)).scalars()
     events = LedgerEventSink()
-    agreement = create_agreement("test", {"total_per_side": 1}, engine, events)
+    agreement = create_agreement(
+        ProposeTerms("test", {"total_per_side": 1}), SqlUnitOfWork(engine, events)
+    )
     for party in Side:
-        sign_agreement(agreement, party, engine, events)
+        sign_agreement(SignAgreement(agreement, party), SqlUnitOfWork(engine, events))
     tranche = PlannedTranche(1, dt.date(2025, 5, 23), "x", {Side.RU: [(first, Category.MILITARY)]})
     save_plan(agreement, [tranche], [], engine, events)
     for step in (Step.CHECK_IN, Step.CONFIRM_IDENTITY, Step.CONFIRM_FREE_WILL):
@@ -93,7 +97,7 @@ def test_erasure_blanks_the_person_on_every_submitted_list_and_drops_outcome_sal
     ua_rows = person_rows("UAH", 1, seed=13, military_share=1.0)
     import_rows(engine, tmp_path, Side.UA, RegistryKind.HOLDINGS, ua_rows)
     events = LedgerEventSink()
-    submit_registry(engine, events, Side.RU, ListKind.HOLDINGS_ACK)
+    submit_registry(SubmitRegistry(Side.RU, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, events))
     with engine.connect() as conn:
         first = (
             conn.execute(select(persons.c.id).where(persons.c.party == "RU").order_by(persons.c.id))
@@ -103,9 +107,11 @@ def test_erasure_blanks_the_person_on_every_submitted_list_and_drops_outcome_sal
         counterpart = conn.execute(select(persons.c.id).where(persons.c.party == "UA")).scalar()
     assert first is not None
     assert counterpart is not None
-    agreement = create_agreement("test", {"total_per_side": 1}, engine, events)
+    agreement = create_agreement(
+        ProposeTerms("test", {"total_per_side": 1}), SqlUnitOfWork(engine, events)
+    )
     for party in Side:
-        sign_agreement(agreement, party, engine, events)
+        sign_agreement(SignAgreement(agreement, party), SqlUnitOfWork(engine, events))
     people = {Side.RU: [(first, Category.MILITARY)], Side.UA: [(counterpart, Category.MILITARY)]}
     save_plan(agreement, [PlannedTranche(1, dt.date(2025, 5, 23), "x", people)], [], engine, events)
     with engine.connect() as conn:

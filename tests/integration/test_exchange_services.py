@@ -11,6 +11,7 @@ from tests.factories import import_rows, person_rows
 
 from homeward.adapters.tables_exchange import handovers, interview_notes
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.handover import HandoverException, HandoverState, InvalidTransition
 from homeward.domain.lists import ListKind
 from homeward.domain.tranche import Remedy
@@ -19,7 +20,10 @@ from homeward.services.access import MemoryAccessLog, Principal, Role
 from homeward.services.crossing import Desk, decide_proposal, record_exception
 from homeward.services.events import MemoryEventSink
 from homeward.services.exchange import (
+    CompareVersions,
     NotAllowed,
+    ProposeTerms,
+    SignAgreement,
     SubmitList,
     create_agreement,
     list_versions_diff,
@@ -67,9 +71,11 @@ def planned(engine: Engine, tmp_path: Path) -> tuple[Engine, MemoryEventSink, li
         person_rows("RUH", 8, seed=2, military_share=1.0),
     )
     events = MemoryEventSink()
-    agreement = create_agreement("test 2 for 2", {"total_per_side": 2}, engine, events)
+    agreement = create_agreement(
+        ProposeTerms("test 2 for 2", {"total_per_side": 2}), SqlUnitOfWork(engine, events)
+    )
     for party in Side:
-        sign_agreement(agreement, party, engine, events)
+        sign_agreement(SignAgreement(agreement, party), SqlUnitOfWork(engine, events))
     ua, ru = ids(engine, Side.UA), ids(engine, Side.RU)
     tranche = PlannedTranche(1, dt.date(2025, 5, 23), "border", {Side.UA: ua[:2], Side.RU: ru[:2]})
     reserve = [ReservePerson(ru[2][0], Side.RU, Category.MILITARY, 1)]
@@ -100,7 +106,8 @@ def test_a_list_may_only_name_the_partys_own_registry(engine: Engine, tmp_path: 
         ru_ids = list(conn.execute(select(persons.c.id).where(persons.c.party == "RU")).scalars())
     with pytest.raises(NotAllowed, match="not in UA's sought registry"):
         submit_list(
-            SubmitList(Side.UA, ListKind.SOUGHT, Side.RU, ru_ids), engine, MemoryEventSink()
+            SubmitList(Side.UA, ListKind.SOUGHT, Side.RU, ru_ids),
+            SqlUnitOfWork(engine, MemoryEventSink()),
         )
 
 
@@ -109,10 +116,16 @@ def test_a_new_list_version_shows_what_it_adds_and_removes(engine: Engine, tmp_p
     with engine.connect() as conn:
         mine = sorted(conn.execute(select(persons.c.id)).scalars())
     events = MemoryEventSink()
-    first = submit_list(SubmitList(Side.UA, ListKind.SOUGHT, Side.RU, mine[:3]), engine, events)
-    second = submit_list(SubmitList(Side.UA, ListKind.SOUGHT, Side.RU, mine[1:]), engine, events)
+    first = submit_list(
+        SubmitList(Side.UA, ListKind.SOUGHT, Side.RU, mine[:3]), SqlUnitOfWork(engine, events)
+    )
+    second = submit_list(
+        SubmitList(Side.UA, ListKind.SOUGHT, Side.RU, mine[1:]), SqlUnitOfWork(engine, events)
+    )
     assert (first.version, second.version) == (1, 2)
-    diff = list_versions_diff(engine, Side.UA, ListKind.SOUGHT, Side.RU, 1, 2)
+    diff = list_versions_diff(
+        CompareVersions(Side.UA, ListKind.SOUGHT, Side.RU, 1, 2), SqlUnitOfWork(engine)
+    )
     assert diff.added == {mine[3]}
     assert diff.removed == {mine[0]}
     assert events.kinds() == ["ListSubmitted", "ListSubmitted"]
@@ -204,13 +217,15 @@ def test_a_check_in_code_already_in_use_is_replaced_by_a_free_one(engine: Engine
 
 def test_terms_are_planned_only_once_and_only_when_all_three_signed(engine: Engine) -> None:
     events = MemoryEventSink()
-    agreement = create_agreement("unsigned", {"total_per_side": 0}, engine, events)
-    sign_agreement(agreement, Side.UA, engine, events)
+    agreement = create_agreement(
+        ProposeTerms("unsigned", {"total_per_side": 0}), SqlUnitOfWork(engine, events)
+    )
+    sign_agreement(SignAgreement(agreement, Side.UA), SqlUnitOfWork(engine, events))
     empty = PlannedTranche(1, dt.date(2025, 5, 23), "border", {})
     with pytest.raises(NotAllowed, match="not signed by MED, RU"):
         save_plan(agreement, [empty], [], engine, events)
-    sign_agreement(agreement, Side.RU, engine, events)
-    sign_agreement(agreement, Side.MEDIATOR, engine, events)
+    sign_agreement(SignAgreement(agreement, Side.RU), SqlUnitOfWork(engine, events))
+    sign_agreement(SignAgreement(agreement, Side.MEDIATOR), SqlUnitOfWork(engine, events))
     save_plan(agreement, [empty], [], engine, events)
     with pytest.raises(NotAllowed, match="already planned"):
         save_plan(agreement, [empty], [], engine, events)

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, delete
 
 from homeward.adapters.personfile import PersonFileError
 from homeward.adapters.tables_registry import import_batches, persons, quarantine
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.registry import (
     ImportPersonFile,
@@ -44,7 +45,9 @@ def write_csv(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> 
 
 
 def run(engine: Engine, path: Path) -> tuple[int, int, int]:
-    result = import_person_file(ImportPersonFile(Side.RU, RegistryKind.HOLDINGS, path), engine)
+    result = import_person_file(
+        ImportPersonFile(Side.RU, RegistryKind.HOLDINGS, path), SqlUnitOfWork(engine)
+    )
     return result.imported, result.quarantined, result.unchanged
 
 
@@ -53,25 +56,25 @@ def test_mixed_file_imports_every_good_row_and_quarantines_every_bad_one(
 ) -> None:
     path = write_csv(tmp_path / "holdings.csv", GOOD + BAD)
     assert run(engine, path) == (3, 4, 0)
-    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 3
-    bad = {(q.line, q.field) for q in list_quarantine(engine)}
+    assert count_persons(Side.RU, RegistryKind.HOLDINGS, SqlUnitOfWork(engine)) == 3
+    bad = {(q.line, q.field) for q in list_quarantine(None, SqlUnitOfWork(engine))}
     assert bad == {(5, "surname"), (6, "date_of_birth"), (7, "record_id"), (8, "health")}
-    assert all(q.file_name == str(path) for q in list_quarantine(engine))
+    assert all(q.file_name == str(path) for q in list_quarantine(None, SqlUnitOfWork(engine)))
 
 
 def test_importing_the_same_file_again_adds_nothing(engine: Engine, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "holdings.csv", GOOD + BAD)
     run(engine, path)
     assert run(engine, path) == (0, 4, 3)
-    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 3
-    assert len(list_quarantine(engine)) == 4
+    assert count_persons(Side.RU, RegistryKind.HOLDINGS, SqlUnitOfWork(engine)) == 3
+    assert len(list_quarantine(None, SqlUnitOfWork(engine))) == 4
 
 
 def test_a_changed_row_is_updated_not_duplicated(engine: Engine, tmp_path: Path) -> None:
     run(engine, write_csv(tmp_path / "a.csv", GOOD))
     changed = [[*GOOD[0][:4], "seriously_ill", "x"], *GOOD[1:]]
     assert run(engine, write_csv(tmp_path / "b.csv", changed)) == (1, 0, 2)
-    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 3
+    assert count_persons(Side.RU, RegistryKind.HOLDINGS, SqlUnitOfWork(engine)) == 3
 
 
 def test_json_and_xlsx_files_import_like_csv(engine: Engine, tmp_path: Path) -> None:
@@ -100,7 +103,7 @@ def test_a_file_wholly_in_cp1251_is_refused_naming_the_file_and_the_encoding(
     path.write_bytes(content.encode("cp1251"))
     with pytest.raises(PersonFileError, match=r"cp1251\.csv: 50 of 51 lines .* looks like cp1251"):
         run(engine, path)
-    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0
+    assert count_persons(Side.RU, RegistryKind.HOLDINGS, SqlUnitOfWork(engine)) == 0
 
 
 def test_a_file_level_error_late_in_the_file_leaves_no_half_imported_file(
@@ -112,7 +115,7 @@ def test_a_file_level_error_late_in_the_file_leaves_no_half_imported_file(
     path.write_text(text[:-1] + ', {"record_id": NaN}]', encoding="utf-8")
     with pytest.raises(PersonFileError, match="NaN"):
         run(engine, path)
-    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0
+    assert count_persons(Side.RU, RegistryKind.HOLDINGS, SqlUnitOfWork(engine)) == 0
 
 
 ROW = st.fixed_dictionaries(
@@ -140,7 +143,7 @@ def test_malformed_rows_never_crash_the_import_and_no_row_is_lost(
     path.write_text(json.dumps(rows), encoding="utf-8")
     imported, quarantined, unchanged = run(engine, path)
     assert imported + quarantined + unchanged == len(rows)
-    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == imported
+    assert count_persons(Side.RU, RegistryKind.HOLDINGS, SqlUnitOfWork(engine)) == imported
 
 
 @pytest.mark.parametrize(
@@ -160,7 +163,7 @@ def test_a_malformed_json_file_is_refused_with_its_line_and_nothing_is_written(
     with pytest.raises(PersonFileError, match=reason) as caught:
         run(engine, path)
     assert caught.value.line == 1
-    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0
+    assert count_persons(Side.RU, RegistryKind.HOLDINGS, SqlUnitOfWork(engine)) == 0
 
 
 def test_json_items_are_numbered_by_the_line_they_start_on(engine: Engine, tmp_path: Path) -> None:
@@ -168,6 +171,6 @@ def test_json_items_are_numbered_by_the_line_they_start_on(engine: Engine, tmp_p
     path = tmp_path / "pretty.json"
     path.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
     assert run(engine, path) == (3, 1, 0)
-    [bad] = list_quarantine(engine)
+    [bad] = list_quarantine(None, SqlUnitOfWork(engine))
     assert bad.line == 1 + 8 * 3 + 1
     assert bad.field == "surname; given_name"

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 
 from homeward.adapters.personfile import PersonFileError
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.values import Category, LegalStatus, RegistryKind, Sex, Side
 from homeward.services.registry import (
     ImportPersonFile,
@@ -32,7 +33,7 @@ def good_rows(start: int, count: int, prefix: str = "G") -> str:
 
 def run(engine: Engine, path: Path, encoding: str | None = None) -> tuple[int, int, int]:
     command = ImportPersonFile(Side.RU, RegistryKind.HOLDINGS, path, encoding)
-    result = import_person_file(command, engine)
+    result = import_person_file(command, SqlUnitOfWork(engine))
     return result.imported, result.quarantined, result.unchanged
 
 
@@ -53,7 +54,7 @@ def test_one_invalid_byte_quarantines_its_row_with_the_bytes_and_imports_the_res
     body += good_rows(21, 27).encode()
     path.write_bytes(body)
     assert run(engine, path) == (48, 1, 0)
-    [bad] = list_quarantine(engine)
+    [bad] = list_quarantine(None, SqlUnitOfWork(engine))
     assert bad.line == 23
     assert "not valid UTF-8" in bad.reason
     assert "Шевч\\xffук" in bad.reason
@@ -71,7 +72,7 @@ def test_an_unbalanced_quote_quarantines_only_its_own_row(engine: Engine, tmp_pa
     ]
     path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     assert run(engine, path) == (5, 1, 0)
-    [bad] = list_quarantine(engine)
+    [bad] = list_quarantine(None, SqlUnitOfWork(engine))
     assert bad.line == 3
     assert 'Q-2,"Пробний' in bad.reason
 
@@ -84,7 +85,7 @@ def test_text_after_a_closing_quote_is_a_damaged_row_not_a_merged_one(
         HEADER + 'S-1,"Тест"енко,Іван,1990,pow\nS-2,Коваль,Ганна,1991,pow\n', encoding="utf-8"
     )
     assert run(engine, path) == (1, 1, 0)
-    assert [q.line for q in list_quarantine(engine)] == [2]
+    assert [q.line for q in list_quarantine(None, SqlUnitOfWork(engine))] == [2]
 
 
 def test_a_quoted_value_over_two_lines_is_still_one_row(engine: Engine, tmp_path: Path) -> None:
@@ -102,7 +103,7 @@ def test_an_embedded_nul_quarantines_its_row_with_the_bytes(engine: Engine, tmp_
     path = tmp_path / "nul.csv"
     path.write_bytes(HEADER.encode() + b"N-1,Te\x00st,X,1990,pow\n" + good_rows(0, 3).encode())
     assert run(engine, path) == (3, 1, 0)
-    [bad] = list_quarantine(engine)
+    [bad] = list_quarantine(None, SqlUnitOfWork(engine))
     assert "\\x00" in bad.reason
     assert bad.line == 2
 
@@ -113,7 +114,7 @@ def test_a_row_with_too_many_fields_is_quarantined_with_its_raw_line(
     path = tmp_path / "wide.csv"
     path.write_text(HEADER + "W-1,Тест,Іван,1990,pow,extra\n" + good_rows(0, 2), encoding="utf-8")
     assert run(engine, path) == (2, 1, 0)
-    [bad] = list_quarantine(engine)
+    [bad] = list_quarantine(None, SqlUnitOfWork(engine))
     assert "6 values for 5 columns" in bad.reason
     assert "W-1,Тест,Іван,1990,pow,extra" in bad.reason
 
@@ -127,7 +128,7 @@ def test_a_field_over_131072_characters_quarantines_its_row_not_the_file(
         encoding="utf-8",
     )
     assert run(engine, path) == (4, 1, 0)
-    [bad] = list_quarantine(engine)
+    [bad] = list_quarantine(None, SqlUnitOfWork(engine))
     assert bad.line == 4
     assert bad.field == "surname"
     assert "ЯЯЯЯ" in bad.reason
@@ -139,7 +140,7 @@ def test_a_line_longer_than_the_reader_holds_is_one_damaged_row(
     path = tmp_path / "huge-line.csv"
     path.write_text(HEADER + "H-1," + "x" * (3 << 20) + "\n" + good_rows(0, 2), encoding="utf-8")
     assert run(engine, path) == (2, 1, 0)
-    [bad] = list_quarantine(engine)
+    [bad] = list_quarantine(None, SqlUnitOfWork(engine))
     assert bad.line == 2
     assert "longer than" in bad.reason
 
@@ -153,7 +154,7 @@ def test_a_value_under_an_empty_header_name_is_not_dropped_silently(
         encoding="utf-8",
     )
     assert run(engine, path) == (1, 1, 0)
-    [bad] = list_quarantine(engine)
+    [bad] = list_quarantine(None, SqlUnitOfWork(engine))
     assert bad.line == 2
     assert "важливо" in bad.reason
     assert "no name" in bad.reason
@@ -168,7 +169,9 @@ def test_the_same_bad_bytes_in_two_files_are_both_listed(engine: Engine, tmp_pat
     (tmp_path / "b.csv").write_text(content, encoding="utf-8")
     run(engine, tmp_path / "a.csv")
     run(engine, tmp_path / "b.csv")
-    listed = [(Path(q.file_name).name, q.line) for q in list_quarantine(engine)]
+    listed = [
+        (Path(q.file_name).name, q.line) for q in list_quarantine(None, SqlUnitOfWork(engine))
+    ]
     assert listed == [("a.csv", 4), ("b.csv", 4)]
 
 
@@ -178,9 +181,9 @@ def test_three_identical_bad_rows_in_one_file_are_three_entries_and_reimport_add
     path = tmp_path / "same.csv"
     path.write_text(HEADER + "B-1,,Іван,1990,pow\n" * 3 + good_rows(0, 1), encoding="utf-8")
     assert run(engine, path) == (1, 3, 0)
-    assert [q.line for q in list_quarantine(engine)] == [2, 3, 4]
+    assert [q.line for q in list_quarantine(None, SqlUnitOfWork(engine))] == [2, 3, 4]
     assert run(engine, path) == (0, 3, 1)
-    assert len(list_quarantine(engine)) == 3
+    assert len(list_quarantine(None, SqlUnitOfWork(engine))) == 3
 
 
 # --- whole-file problems, named before anything is written ----------------------------------
@@ -193,7 +196,7 @@ def test_a_utf16_file_with_a_byte_order_mark_is_refused_naming_utf16(
     path.write_bytes(codecs.BOM_UTF16_LE + (HEADER + good_rows(0, 3)).encode("utf-16-le"))
     with pytest.raises(PersonFileError, match=r"utf16\.csv: the file is utf-16"):
         run(engine, path)
-    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0
+    assert count_persons(Side.RU, RegistryKind.HOLDINGS, SqlUnitOfWork(engine)) == 0
 
 
 def test_a_utf16_file_without_a_byte_order_mark_is_detected(engine: Engine, tmp_path: Path) -> None:
@@ -201,7 +204,7 @@ def test_a_utf16_file_without_a_byte_order_mark_is_detected(engine: Engine, tmp_
     path.write_bytes((HEADER + good_rows(0, 5)).encode("utf-16-le"))
     with pytest.raises(PersonFileError, match="looks like utf-16-le without a byte-order mark"):
         run(engine, path)
-    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0
+    assert count_persons(Side.RU, RegistryKind.HOLDINGS, SqlUnitOfWork(engine)) == 0
 
 
 def test_a_utf16_file_imports_with_the_encoding_named(engine: Engine, tmp_path: Path) -> None:
@@ -300,7 +303,7 @@ def test_a_status_that_cannot_be_read_quarantines_the_row_with_the_value(
     path = tmp_path / "status.csv"
     path.write_text(HEADER + "T-1,Тестенко,Іван,1990,у розшуку\n", encoding="utf-8")
     assert run(engine, path) == (0, 1, 0)
-    [bad] = list_quarantine(engine)
+    [bad] = list_quarantine(None, SqlUnitOfWork(engine))
     assert bad.field == "status"
     assert "у розшуку" in bad.reason
 
@@ -324,7 +327,7 @@ def test_an_impossible_birth_date_is_refused_with_the_field_named(
     path = tmp_path / "dates.csv"
     path.write_text(HEADER + f"D-1,Тестенко,Іван,{date},pow\n", encoding="utf-8")
     assert run(engine, path) == (0, 1, 0)
-    [bad] = list_quarantine(engine)
+    [bad] = list_quarantine(None, SqlUnitOfWork(engine))
     assert bad.field == "date_of_birth"
     assert reason in bad.reason
 
@@ -347,7 +350,7 @@ def test_json_that_is_not_a_plain_list_of_objects_is_refused_without_a_crash(
     path.write_text(text, encoding="utf-8")
     with pytest.raises(PersonFileError, match=reason):
         run(engine, path)
-    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0
+    assert count_persons(Side.RU, RegistryKind.HOLDINGS, SqlUnitOfWork(engine)) == 0
 
 
 # --- XLSX ------------------------------------------------------------------------------------
@@ -400,7 +403,7 @@ def test_a_formula_without_a_saved_value_is_named_not_blanked(
         ],
     )
     assert run(engine, path) == (1, 1, 0)
-    [bad] = list_quarantine(engine)
+    [bad] = list_quarantine(None, SqlUnitOfWork(engine))
     assert bad.line == 3
     assert "cell B3 holds a formula with no saved value" in bad.reason
 
@@ -417,7 +420,7 @@ def test_data_on_a_second_sheet_is_refused_naming_the_sheet(engine: Engine, tmp_
     )
     with pytest.raises(PersonFileError, match="data on sheet Аркуш2 besides the first"):
         run(engine, both)
-    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0
+    assert count_persons(Side.RU, RegistryKind.HOLDINGS, SqlUnitOfWork(engine)) == 0
 
 
 def test_a_file_named_xlsx_that_is_not_a_workbook_is_refused(
@@ -480,7 +483,7 @@ def test_a_workbook_whose_sheet_xml_is_broken_is_refused_not_a_crash(
             out.writestr(item, data)
     with pytest.raises(PersonFileError, match="not an XLSX workbook"):
         run(engine, broken)
-    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 0
+    assert count_persons(Side.RU, RegistryKind.HOLDINGS, SqlUnitOfWork(engine)) == 0
 
 
 def test_a_registry_with_every_kind_of_row_damage_imports_every_good_row_once(
@@ -509,7 +512,7 @@ def test_a_registry_with_every_kind_of_row_damage_imports_every_good_row_once(
     path = tmp_path / "hidden-persons.csv"
     path.write_bytes(header.encode() + b"".join(lines))
     assert run(engine, path) == (40, len(bad), 0)
-    listed = {q.line: q for q in list_quarantine(engine)}
+    listed = {q.line: q for q in list_quarantine(None, SqlUnitOfWork(engine))}
     assert sorted(listed) == sorted(bad)
     assert "\\xff" in listed[5].reason
     assert 'B-2,"Пробний' in listed[9].reason
@@ -522,5 +525,5 @@ def test_a_registry_with_every_kind_of_row_damage_imports_every_good_row_once(
     assert "not a date in the form" in listed[30].reason
     assert "duplicate of line 2" in listed[33].reason
     assert run(engine, path) == (0, len(bad), 40)
-    assert len(list_quarantine(engine)) == len(bad)
-    assert count_persons(engine, Side.RU, RegistryKind.HOLDINGS) == 40
+    assert len(list_quarantine(None, SqlUnitOfWork(engine))) == len(bad)
+    assert count_persons(Side.RU, RegistryKind.HOLDINGS, SqlUnitOfWork(engine)) == 40

@@ -8,6 +8,7 @@ from sqlalchemy import text
 
 from homeward.adapters.db import make_engine
 from homeward.adapters.migrate import upgrade
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.values import Side
 from homeward.services.lists import list_versions
 
@@ -40,7 +41,7 @@ def test_the_migration_counts_the_people_on_lists_submitted_before_it(db_url: st
                 )
             )
         upgrade(engine)
-        sizes = {v.version: v.size for v in list_versions(engine, (Side.UA,))}
+        sizes = {v.version: v.size for v in list_versions((Side.UA,), SqlUnitOfWork(engine))}
     finally:
         engine.dispose()
     assert sizes == {1: 1, 2: 2}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.cli.agreement import agreement
 from homeward.planning import (
     istanbul_2025_terms,
@@ -16,6 +17,7 @@ from homeward.planning import (
     terms_from_dict,
     terms_to_canonical,
 )
+from homeward.services.exchange import ProposeTerms, SignAgreement
 from homeward.settings import Settings
 
 EXAMPLE = Path(__file__).parents[2] / "docs" / "examples" / "istanbul-2025.toml"
@@ -85,7 +87,10 @@ def _workspace_with_offers(db_url: str, tmp_path: Path) -> tuple[Settings, int]:
                         select(persons.c.id).where(persons.c.party == side.value)
                     ).scalars()
                 )
-            submit_list(SubmitList(side, ListKind.HOLDINGS_ACK, side.other, held), engine, events)
+            submit_list(
+                SubmitList(side, ListKind.HOLDINGS_ACK, side.other, held),
+                SqlUnitOfWork(engine, events),
+            )
         terms = terms_from_dict(
             {
                 "name": "two days of two",
@@ -98,9 +103,11 @@ def _workspace_with_offers(db_url: str, tmp_path: Path) -> tuple[Settings, int]:
                 ],
             }
         )
-        agreement_id = create_agreement(terms.name, terms_to_canonical(terms), engine, events)
+        agreement_id = create_agreement(
+            ProposeTerms(terms.name, terms_to_canonical(terms)), SqlUnitOfWork(engine, events)
+        )
         for party in Side:
-            sign_agreement(agreement_id, party, engine, events)
+            sign_agreement(SignAgreement(agreement_id, party), SqlUnitOfWork(engine, events))
     finally:
         workspace.close()
     return settings, agreement_id

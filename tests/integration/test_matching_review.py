@@ -12,12 +12,13 @@ from sqlalchemy import Engine, select
 
 from homeward.adapters.tables_exchange import identity_links
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.lists import ListKind
 from homeward.domain.person import PersonRecord
 from homeward.domain.values import PartialDate, RegistryKind, Sex, Side
 from homeward.services.events import MemoryEventSink
 from homeward.services.list_matching import Verdict, review_link, review_queue, run_matching
-from homeward.services.lists import submit_registry
+from homeward.services.lists import SubmitRegistry, submit_registry
 from homeward.services.matching import (
     FindDuplicates,
     MergeDuplicate,
@@ -77,10 +78,10 @@ def load(engine: Engine, tmp: Path, party: Side, kind: RegistryKind,
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    import_person_file(ImportPersonFile(party, kind, path), engine)
+    import_person_file(ImportPersonFile(party, kind, path), SqlUnitOfWork(engine))
     # Matching reads submitted lists only: the party submits what it imported.
     list_kind = ListKind.SOUGHT if kind is RegistryKind.SOUGHT else ListKind.HOLDINGS_ACK
-    submit_registry(engine, MemoryEventSink(), party, list_kind)
+    submit_registry(SubmitRegistry(party, list_kind), SqlUnitOfWork(engine, MemoryEventSink()))
 
 
 def links(engine: Engine) -> dict[str, tuple[str, str, str, dict[str, object]]]:

@@ -10,6 +10,7 @@ from tests.factories import import_rows, person_rows
 
 from homeward.adapters.db import make_engine
 from homeward.adapters.migrate import upgrade
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.cli import main
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.lists import list_versions
@@ -34,7 +35,7 @@ def test_a_party_submits_its_sought_list_to_the_other_side_and_the_mediator(
         assert f"UA submitted sought list version {expected_version} to RU and MED" in result.output
     engine = make_engine(db_url)
     try:
-        versions = list_versions(engine, (Side.UA,))
+        versions = list_versions((Side.UA,), SqlUnitOfWork(engine))
     finally:
         engine.dispose()
     assert sorted((v.recipient, v.version, v.size) for v in versions) == [

@@ -12,11 +12,13 @@ from sqlalchemy import Engine, insert, select
 
 from homeward.adapters.tables_exchange import agreements, handovers, tranches
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.cli import main
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.erasure import erase_person
 from homeward.services.ledger_events import LedgerEventSink
 from homeward.services.person_history import (
+    DecideChange,
     UnknownChange,
     decide_change,
     pending_changes,
@@ -29,7 +31,9 @@ HEADER = "record_id,surname,given_name,date_of_birth\n"
 
 def _import(engine: Engine, path: Path, text: str) -> tuple[int, int, int, int]:
     path.write_text(HEADER + text, encoding="utf-8")
-    result = import_person_file(ImportPersonFile(Side.RU, RegistryKind.HOLDINGS, path), engine)
+    result = import_person_file(
+        ImportPersonFile(Side.RU, RegistryKind.HOLDINGS, path), SqlUnitOfWork(engine)
+    )
     return result.imported, result.quarantined, result.unchanged, result.held
 
 
@@ -78,7 +82,7 @@ def test_a_changed_record_keeps_the_version_it_replaced(engine: Engine, tmp_path
     _import(engine, tmp_path / "a.csv", "H-1,Тестенко,Іван,1990\n")
     assert _import(engine, tmp_path / "b.csv", "H-1,Тестенкова,Іван,1990\n") == (1, 0, 0, 0)
     assert _surname(engine, "H-1") == "Тестенкова"
-    [before] = person_history(engine, _person_id(engine, "H-1"))
+    [before] = person_history(_person_id(engine, "H-1"), SqlUnitOfWork(engine))
     assert (before.status, before.values["surname"]) == ("superseded", "Тестенко")
 
 
@@ -92,15 +96,16 @@ def test_a_change_to_someone_in_a_tranche_is_held_until_the_mediator_acknowledge
     assert _import(engine, tmp_path / "b.csv", changed) == (0, 0, 1, 1)
     assert _surname(engine, "H-1") == "Тестенко"  # cards and manifests still show this
     assert _import(engine, tmp_path / "b.csv", changed) == (0, 0, 1, 1)  # held once only
-    [change] = pending_changes(engine)
+    [change] = pending_changes(None, SqlUnitOfWork(engine))
     assert change.record_id == "H-1"
     assert change.changes["surname"] == ("Тестенко", "Підмінний")
     assert change.changes["given_name"] == ("Іван", "Петро")
-    decide_change(engine, change.id, "med.officer", acknowledge=True)
+    decide_change(DecideChange(change.id, "med.officer", True), SqlUnitOfWork(engine))
     assert _surname(engine, "H-1") == "Підмінний"
-    assert pending_changes(engine) == []
+    assert pending_changes(None, SqlUnitOfWork(engine)) == []
     statuses = [
-        (v.status, v.values["surname"], v.decided_by) for v in person_history(engine, person)
+        (v.status, v.values["surname"], v.decided_by)
+        for v in person_history(person, SqlUnitOfWork(engine))
     ]
     # the held version (recorded at the import), then the one it replaced (at the decision)
     assert statuses == [
@@ -108,26 +113,28 @@ def test_a_change_to_someone_in_a_tranche_is_held_until_the_mediator_acknowledge
         ("superseded", "Тестенко", None),
     ]
     with pytest.raises(UnknownChange):
-        decide_change(engine, change.id, "med.officer", acknowledge=True)
+        decide_change(DecideChange(change.id, "med.officer", True), SqlUnitOfWork(engine))
 
 
 def test_a_refused_change_leaves_the_record_as_it_was(engine: Engine, tmp_path: Path) -> None:
     _import(engine, tmp_path / "a.csv", "H-1,Тестенко,Іван,1990\n")
     _put_in_a_tranche(engine, _person_id(engine, "H-1"))
     _import(engine, tmp_path / "b.csv", "H-1,Підмінний,Петро,1990\n")
-    [change] = pending_changes(engine)
-    decide_change(engine, change.id, "med.officer", acknowledge=False)
+    [change] = pending_changes(None, SqlUnitOfWork(engine))
+    decide_change(DecideChange(change.id, "med.officer", False), SqlUnitOfWork(engine))
     assert _surname(engine, "H-1") == "Тестенко"
-    assert [v.status for v in person_history(engine, _person_id(engine, "H-1"))] == ["refused"]
+    assert [v.status for v in person_history(_person_id(engine, "H-1"), SqlUnitOfWork(engine))] == [
+        "refused"
+    ]
 
 
 def test_erasing_a_person_erases_their_earlier_versions_too(engine: Engine, tmp_path: Path) -> None:
     _import(engine, tmp_path / "a.csv", "H-1,Тестенко,Іван,1990\n")
     _import(engine, tmp_path / "b.csv", "H-1,Тестенкова,Іван,1990\n")
     person = _person_id(engine, "H-1")
-    assert person_history(engine, person)
+    assert person_history(person, SqlUnitOfWork(engine))
     erase_person(person, engine, LedgerEventSink(), actor="med.officer")
-    assert person_history(engine, person) == []
+    assert person_history(person, SqlUnitOfWork(engine)) == []
 
 
 def test_the_mediator_decides_held_changes_from_the_command_line(tmp_path: Path) -> None:

@@ -12,12 +12,20 @@ from sqlalchemy import Engine, select
 
 from homeward.adapters.db import among, create_schema, make_engine
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.cli import main
 from homeward.domain.lists import ListKind
 from homeward.domain.values import RegistryKind, Side
 from homeward.planning import terms_from_dict, terms_to_canonical
 from homeward.services.events import MemoryEventSink
-from homeward.services.exchange import SubmitList, create_agreement, sign_agreement, submit_list
+from homeward.services.exchange import (
+    ProposeTerms,
+    SignAgreement,
+    SubmitList,
+    create_agreement,
+    sign_agreement,
+    submit_list,
+)
 from homeward.services.registry import ImportPersonFile, import_person_file
 
 PEOPLE = 100_000
@@ -53,13 +61,17 @@ def _acknowledge_everyone(engine: Engine, tmp_path: Path) -> None:
     events = MemoryEventSink()
     for side in (Side.UA, Side.RU):
         path = _write_holdings(tmp_path / f"{side.value}.csv", f"{side.value}H", PEOPLE)
-        import_person_file(ImportPersonFile(side, RegistryKind.HOLDINGS, path), engine)
+        import_person_file(
+            ImportPersonFile(side, RegistryKind.HOLDINGS, path), SqlUnitOfWork(engine)
+        )
         with engine.connect() as conn:
             held = list(
                 conn.execute(select(persons.c.id).where(persons.c.party == side.value)).scalars()
             )
         assert len(held) == PEOPLE
-        submit_list(SubmitList(side, ListKind.HOLDINGS_ACK, side.other, held), engine, events)
+        submit_list(
+            SubmitList(side, ListKind.HOLDINGS_ACK, side.other, held), SqlUnitOfWork(engine, events)
+        )
     terms = terms_from_dict(
         {
             "name": "a thousand for a thousand",
@@ -72,9 +84,11 @@ def _acknowledge_everyone(engine: Engine, tmp_path: Path) -> None:
             ],
         }
     )
-    agreement_id = create_agreement(terms.name, terms_to_canonical(terms), engine, events)
+    agreement_id = create_agreement(
+        ProposeTerms(terms.name, terms_to_canonical(terms)), SqlUnitOfWork(engine, events)
+    )
     for party in Side:
-        sign_agreement(agreement_id, party, engine, events)
+        sign_agreement(SignAgreement(agreement_id, party), SqlUnitOfWork(engine, events))
 
 
 @pytest.mark.slow

@@ -13,6 +13,7 @@ from tests.factories import import_rows, person_rows, record_exception
 
 from homeward.adapters.tables_exchange import handovers
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.carry_over import Clearance
 from homeward.domain.handover import HandoverException
 from homeward.domain.lists import ListKind
@@ -25,6 +26,8 @@ from homeward.services.category_round import propose_category_terms
 from homeward.services.events import MemoryEventSink
 from homeward.services.exchange import (
     NotAllowed,
+    ProposeTerms,
+    SignAgreement,
     SubmitList,
     create_agreement,
     sign_agreement,
@@ -48,9 +51,11 @@ def people(engine: Engine, party: Side) -> list[tuple[int, Category]]:
 
 
 def signed_round(engine: Engine, events: MemoryEventSink, name: str) -> int:
-    agreement = create_agreement(name, {"total_per_side": 2}, engine, events)
+    agreement = create_agreement(
+        ProposeTerms(name, {"total_per_side": 2}), SqlUnitOfWork(engine, events)
+    )
     for party in Side:
-        sign_agreement(agreement, party, engine, events)
+        sign_agreement(SignAgreement(agreement, party), SqlUnitOfWork(engine, events))
     return agreement
 
 
@@ -87,7 +92,9 @@ def test_a_draft_never_replaces_the_agreed_round_shown_by_default(workspace) -> 
     ua, ru = people(engine, Side.UA), people(engine, Side.RU)
     plan_one(engine, events, first, ua[:2], ru[:2])
     run_through(engine, events, first)
-    create_agreement("Istanbul-2 2025", {"total_per_side": 2}, engine, events)
+    create_agreement(
+        ProposeTerms("Istanbul-2 2025", {"total_per_side": 2}), SqlUnitOfWork(engine, events)
+    )
     all_rounds = rounds(engine)
     assert [(r.number, r.name, r.status) for r in all_rounds] == [
         (1, "Istanbul-1 2025", RoundStatus.COMPLETED),
@@ -129,7 +136,7 @@ def test_a_release_offer_naming_someone_released_already_is_refused_whole(worksp
     before = len(events.kinds())
     offer = SubmitList(Side.UA, ListKind.RELEASE_OFFER, Side.RU, [ua[0][0], ua[5][0]])
     with pytest.raises(NotAllowed, match=rf"{surname}.*already released.*round 1"):
-        submit_list(offer, engine, events)
+        submit_list(offer, SqlUnitOfWork(engine, events))
     assert len(events.kinds()) == before
     second = signed_round(engine, events, "Istanbul-2 2025")
     with pytest.raises(NotAllowed, match="already released in an earlier exchange"):
@@ -166,7 +173,9 @@ def test_the_dead_the_held_and_the_mediators_findings_are_kept_out_of_the_next_r
     assert "holding party's statement" in for_ua[ru[2][0]].why
     run_through(engine, events, first)
     held = [pid for pid, _ in ru]
-    submit_list(SubmitList(Side.RU, ListKind.HOLDINGS_ACK, Side.UA, held), engine, events)
+    submit_list(
+        SubmitList(Side.RU, ListKind.HOLDINGS_ACK, Side.UA, held), SqlUnitOfWork(engine, events)
+    )
     owed = still_owed(engine, Side.UA)["UA"]
     assert owed["still_held"] == 8  # none of the four RU listed travelled
     assert owed["excluded"] == sorted(held[:3])
@@ -232,7 +241,9 @@ def test_a_category_round_is_planned_in_stages_and_its_eligibility_names_missing
     import_rows(engine, tmp_path / "young", Side.UA, RegistryKind.HOLDINGS, rows)
     for side in (Side.UA, Side.RU):
         held = [pid for pid, _ in people(engine, side)]
-        submit_list(SubmitList(side, ListKind.HOLDINGS_ACK, side.other, held), engine, events)
+        submit_list(
+            SubmitList(side, ListKind.HOLDINGS_ACK, side.other, held), SqlUnitOfWork(engine, events)
+        )
     young = CategoryRule("aged_18_25", min_age=18, max_age=25, age_on=dt.date(2025, 6, 2))
     with pytest.raises(CategoryTermsError, match="'aged_18_25' and 'again' overlap entirely"):
         propose_category_terms(
@@ -244,7 +255,7 @@ def test_a_category_round_is_planned_in_stages_and_its_eligibility_names_missing
     terms = CategoryAgreement("Istanbul-2 2025", (young,), dt.date(2025, 6, 9), 1)
     agreement = propose_category_terms(engine, events, terms)
     for party in Side:
-        sign_agreement(agreement, party, engine, events)
+        sign_agreement(SignAgreement(agreement, party), SqlUnitOfWork(engine, events))
     view = eligibility(engine, agreement)
     assert view["counts"]["UA"]["aged_18_25"] >= 1
     assert any(

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, func, select
 from homeward.adapters.checkin_secret import FILE_NAME, load_or_create
 from homeward.adapters.tables_exchange import handovers, tranches
 from homeward.adapters.tables_web import access_log
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.handover import HandoverException
 from homeward.domain.lists import ListKind
 from homeward.domain.tranche import Remedy
@@ -31,8 +32,8 @@ from homeward.services.agreement import propose_terms
 from homeward.services.crossing import Desk, decide_proposal, load_exchange
 from homeward.services.crossing import record_exception as record
 from homeward.services.events import MemoryEventSink
-from homeward.services.exchange import sign_agreement
-from homeward.services.lists import submit_registry
+from homeward.services.exchange import SignAgreement, sign_agreement
+from homeward.services.lists import SubmitRegistry, submit_registry
 from homeward.services.planning_bridge import plan_agreement
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.services.reports import exchange_summary
@@ -71,14 +72,15 @@ def _world(engine: Engine, tmp_path: Path, parity: str, reserve: int) -> None:
     for key in ("ua_holdings", "ru_holdings", "ua_sought", "ru_sought"):
         party, kind = key.split("_")
         import_person_file(
-            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]), engine
+            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]),
+            SqlUnitOfWork(engine),
         )
     for side in (Side.UA, Side.RU):
-        submit_registry(engine, events, side, ListKind.HOLDINGS_ACK)
+        submit_registry(SubmitRegistry(side, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, events))
     terms = TERMS.format(parity=parity, reserve=reserve)
     agreement = propose_terms(engine, events, parse_terms_toml(terms))
     for side in Side:
-        sign_agreement(agreement, side, engine, events)
+        sign_agreement(SignAgreement(agreement, side), SqlUnitOfWork(engine, events))
     plan_agreement(engine, events, agreement)
 
 
@@ -483,10 +485,11 @@ def test_a_person_sent_outside_parity_who_fails_is_dropped_not_substituted(
     for key in ("ua_holdings", "ru_holdings", "ua_sought", "ru_sought"):
         party, kind = key.split("_")
         import_person_file(
-            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]), engine
+            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]),
+            SqlUnitOfWork(engine),
         )
     for side in (Side.UA, Side.RU):
-        submit_registry(engine, events, side, ListKind.HOLDINGS_ACK)
+        submit_registry(SubmitRegistry(side, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, events))
     terms = (
         TERMS.format(parity="per_tranche_and_category", reserve=2)
         .replace("seriously_ill_outside_parity = false", "seriously_ill_outside_parity = true")
@@ -494,7 +497,7 @@ def test_a_person_sent_outside_parity_who_fails_is_dropped_not_substituted(
     )
     agreement = propose_terms(engine, events, parse_terms_toml(terms))
     for side in Side:
-        sign_agreement(agreement, side, engine, events)
+        sign_agreement(SignAgreement(agreement, side), SqlUnitOfWork(engine, events))
     plan_agreement(engine, events, agreement)
     outside = [r for r in _rows(engine) if r.outside_parity]
     assert outside, "the plan sends the seriously ill outside parity"

@@ -12,14 +12,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from homeward.adapters.tables_exchange import handovers
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.lists import ListKind
 from homeward.domain.values import RegistryKind, Side
 from homeward.planning.terms_file import parse_terms_toml
 from homeward.scenario import generate_scenario, write_scenario
 from homeward.services.agreement import propose_terms
 from homeward.services.events import MemoryEventSink
-from homeward.services.exchange import sign_agreement
-from homeward.services.lists import submit_registry
+from homeward.services.exchange import SignAgreement, sign_agreement
+from homeward.services.lists import SubmitRegistry, submit_registry
 from homeward.services.planning_bridge import plan_agreement
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.web.testing import bearer, csrf_of, log_in, make_app
@@ -52,13 +53,14 @@ def crossing(engine: Engine, tmp_path: Path) -> Iterator[tuple[TestClient, dict[
     for key in ("ua_holdings", "ru_holdings", "ua_sought", "ru_sought"):
         party, kind = key.split("_")
         import_person_file(
-            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]), engine
+            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]),
+            SqlUnitOfWork(engine),
         )
     for side in (Side.UA, Side.RU):
-        submit_registry(engine, events, side, ListKind.HOLDINGS_ACK)
+        submit_registry(SubmitRegistry(side, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, events))
     agreement = propose_terms(engine, events, parse_terms_toml(TERMS))
     for side in Side:
-        sign_agreement(agreement, side, engine, events)
+        sign_agreement(SignAgreement(agreement, side), SqlUnitOfWork(engine, events))
     plan_agreement(engine, events, agreement)
     with engine.connect() as conn:
         rows = conn.execute(select(handovers).order_by(handovers.c.id)).all()

@@ -13,12 +13,17 @@ from sqlalchemy import Engine, select
 
 from homeward.adapters.tables_exchange import identity_links
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.lists import ListKind
 from homeward.domain.person import PersonRecord
 from homeward.domain.values import PartialDate, RegistryKind, Sex, Side
 from homeward.services.events import MemoryEventSink
-from homeward.services.exchange import IdentityLink, record_links
-from homeward.services.lists import submit_registry
+from homeward.services.exchange import (
+    IdentityLink,
+    RecordLinks,
+    record_identity_links,
+)
+from homeward.services.lists import SubmitRegistry, submit_registry
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.web.testing import bearer, log_in, make_app
 
@@ -58,10 +63,10 @@ def _load(engine: Engine, tmp: Path) -> None:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
-        import_person_file(ImportPersonFile(party, kind, path), engine)
+        import_person_file(ImportPersonFile(party, kind, path), SqlUnitOfWork(engine))
         # Only what a party submitted is seen outside it, so every registry is submitted.
         list_kind = ListKind.SOUGHT if kind is RegistryKind.SOUGHT else ListKind.HOLDINGS_ACK
-        submit_registry(engine, MemoryEventSink(), party, list_kind)
+        submit_registry(SubmitRegistry(party, list_kind), SqlUnitOfWork(engine, MemoryEventSink()))
 
 
 def _link_ids(engine: Engine) -> dict[str, int]:
@@ -70,7 +75,9 @@ def _link_ids(engine: Engine) -> dict[str, int]:
         ids = {r.record_id: int(r.id) for r in conn.execute(select(persons))}
     for sought, held, purpose in PAIRS:
         link = IdentityLink(ids[sought], ids[held], 0.55, "review", {"surname": "differ"})
-        record_links([link], engine, MemoryEventSink(), purpose)
+        record_identity_links(
+            RecordLinks([link], purpose), SqlUnitOfWork(engine, MemoryEventSink())
+        )
     with engine.connect() as conn:
         return {
             sought: int(link_id)

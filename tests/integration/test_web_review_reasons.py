@@ -12,14 +12,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.lists import ListKind
 from homeward.domain.person import PersonRecord
 from homeward.domain.values import PartialDate, RegistryKind, Sex, Side
 from homeward.matching.engine import match_records
 from homeward.matching.synth_compound import generate
 from homeward.services.events import MemoryEventSink
-from homeward.services.exchange import IdentityLink, record_links
-from homeward.services.lists import submit_registry
+from homeward.services.exchange import (
+    IdentityLink,
+    RecordLinks,
+    record_identity_links,
+)
+from homeward.services.lists import SubmitRegistry, submit_registry
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.web.testing import log_in, make_app
 
@@ -38,7 +43,7 @@ def _import(
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    import_person_file(ImportPersonFile(party, kind, path), engine)
+    import_person_file(ImportPersonFile(party, kind, path), SqlUnitOfWork(engine))
 
 
 def test_the_review_page_shows_what_agreed_and_what_did_not_in_words(
@@ -49,14 +54,16 @@ def test_the_review_page_shows_what_agreed_and_what_did_not_in_words(
     _import(engine, tmp_path, Side.UA, RegistryKind.SOUGHT, [SOUGHT])
     _import(engine, tmp_path, Side.RU, RegistryKind.HOLDINGS, held)
     # UA sees RU's rows only as RU submitted them: RU acknowledges its holdings first.
-    submit_registry(engine, MemoryEventSink(), Side.RU, ListKind.HOLDINGS_ACK)
+    submit_registry(
+        SubmitRegistry(Side.RU, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, MemoryEventSink())
+    )
     [result] = match_records(held, [SOUGHT])
     assert result.record_id == "RU-H1"
     reasons = {"field_weights": dict(result.field_weights), "flags": result.flags}
     with engine.connect() as conn:
         ids = {r.record_id: int(r.id) for r in conn.execute(select(persons))}
     link = IdentityLink(ids["UA-S1"], ids["RU-H1"], result.probability, "review", reasons)
-    record_links([link], engine, MemoryEventSink(), "holdings")
+    record_identity_links(RecordLinks([link], "holdings"), SqlUnitOfWork(engine, MemoryEventSink()))
     app, passwords = make_app(engine, tmp_path)
     with TestClient(app) as client:
         log_in(client, "ua.officer", passwords["ua.officer"])

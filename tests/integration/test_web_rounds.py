@@ -18,6 +18,7 @@ from tests.factories import record_exception
 
 from homeward.adapters.tables_exchange import handovers, tranches
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.handover import HandoverException, InvalidTransition
 from homeward.domain.lists import ListKind
 from homeward.domain.values import RegistryKind, Side
@@ -25,9 +26,15 @@ from homeward.planning.terms_file import parse_terms_toml
 from homeward.scenario import generate_scenario, write_scenario
 from homeward.services.agreement import propose_terms
 from homeward.services.events import MemoryEventSink
-from homeward.services.exchange import IdentityLink, record_links, sign_agreement
+from homeward.services.exchange import (
+    IdentityLink,
+    RecordLinks,
+    SignAgreement,
+    record_identity_links,
+    sign_agreement,
+)
 from homeward.services.handover import Step, advance
-from homeward.services.lists import submit_registry
+from homeward.services.lists import SubmitRegistry, submit_registry
 from homeward.services.outcomes import registry_outcomes
 from homeward.services.planning_bridge import plan_agreement
 from homeward.services.programme import programme_bulletin
@@ -78,7 +85,7 @@ def run_round(engine: Engine, events: MemoryEventSink, agreement: int) -> None:
 def agreed(engine: Engine, events: MemoryEventSink, name: str, total: int, day: str) -> int:
     agreement = propose_terms(engine, events, parse_terms_toml(terms(name, total, day)))
     for side in Side:
-        sign_agreement(agreement, side, engine, events)
+        sign_agreement(SignAgreement(agreement, side), SqlUnitOfWork(engine, events))
     return agreement
 
 
@@ -89,10 +96,11 @@ def workspace(engine: Engine, tmp_path: Path) -> Iterator[tuple[TestClient, dict
     for key in ("ua_holdings", "ru_holdings", "ua_sought", "ru_sought"):
         party, kind = key.split("_")
         import_person_file(
-            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]), engine
+            ImportPersonFile(Side(party.upper()), RegistryKind(kind), paths[key]),
+            SqlUnitOfWork(engine),
         )
     for side in (Side.UA, Side.RU):
-        submit_registry(engine, events, side, ListKind.HOLDINGS_ACK)
+        submit_registry(SubmitRegistry(side, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, events))
     first = agreed(engine, events, "Istanbul-1 2025", 6, "2025-05-23")
     plan_agreement(engine, events, first)
     run_round(engine, events, first)
@@ -234,7 +242,10 @@ def test_the_registry_page_filters_people_by_their_outcome_in_the_exchange(
     assert refusing is not None
     assert received is not None
     assert sought is not None
-    record_links([IdentityLink(sought, received, 0.99, "match", {})], engine, events)
+    record_identity_links(
+        RecordLinks([IdentityLink(sought, received, 0.99, "match", {})]),
+        SqlUnitOfWork(engine, events),
+    )
     record_exception(
         refusing.id, HandoverException.REFUSES_REPATRIATION, engine, events, actor="verifier-1"
     )
@@ -280,7 +291,7 @@ def test_the_registry_page_filters_people_by_their_outcome_in_the_exchange(
     assert [r["next_round"] for r in theirs["rows"]] == ["needs_mediator_confirmation"]
     client.cookies.clear()
     # The mediator (who reads no party registry page) knows its own finding.
-    seen = registry_outcomes(engine, Side.RU, RegistryKind.HOLDINGS, Side.MEDIATOR)
+    seen = registry_outcomes(Side.RU, RegistryKind.HOLDINGS, Side.MEDIATOR, SqlUnitOfWork(engine))
     assert seen[refusing.person_id].reason == "refuses_repatriation"
 
 

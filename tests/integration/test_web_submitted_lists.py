@@ -11,12 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.lists import ListKind
 from homeward.domain.person import PersonRecord
 from homeward.domain.values import PartialDate, RegistryKind, Sex, Side
 from homeward.matching.engine import Matcher
 from homeward.services.events import MemoryEventSink
-from homeward.services.lists import submit_registry
+from homeward.services.lists import SubmitRegistry, submit_registry
 from homeward.services.match_model import train_workspace_model
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.web.testing import bearer, log_in, make_app
@@ -59,13 +60,15 @@ def _import(engine: Engine, tmp: Path, party: Side, kind: RegistryKind, records:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    import_person_file(ImportPersonFile(party, kind, path), engine)
+    import_person_file(ImportPersonFile(party, kind, path), SqlUnitOfWork(engine))
 
 
 @pytest.fixture
 def exchange(engine: Engine, tmp_path: Path) -> Iterator[tuple[TestClient, dict[str, str]]]:
     _import(engine, tmp_path, Side.UA, RegistryKind.SOUGHT, UA_SOUGHT)
-    submit_registry(engine, MemoryEventSink(), Side.UA, ListKind.SOUGHT)
+    submit_registry(
+        SubmitRegistry(Side.UA, ListKind.SOUGHT), SqlUnitOfWork(engine, MemoryEventSink())
+    )
     _import(engine, tmp_path, Side.RU, RegistryKind.HOLDINGS, RU_HELD)  # not submitted
     app, passwords = make_app(engine, tmp_path)
     with TestClient(app) as client:
@@ -108,7 +111,9 @@ def test_a_row_ru_never_submitted_never_reaches_ua_s_review_or_matches(
         assert word not in page
 
     # Once RU submits, the same run puts the pairs in front of UA: the test can fail.
-    submit_registry(engine, MemoryEventSink(), Side.RU, ListKind.HOLDINGS_ACK)
+    submit_registry(
+        SubmitRegistry(Side.RU, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, MemoryEventSink())
+    )
     _train(engine, tmp_path)
     _run_matching(client, passwords)
     page, matches = _what_ua_sees(client, passwords)
@@ -121,7 +126,9 @@ def test_a_change_ru_has_not_submitted_is_invisible_to_ua(
     exchange, engine: Engine, tmp_path: Path
 ) -> None:
     client, passwords = exchange
-    submit_registry(engine, MemoryEventSink(), Side.RU, ListKind.HOLDINGS_ACK)
+    submit_registry(
+        SubmitRegistry(Side.RU, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, MemoryEventSink())
+    )
     changed = [person("RU-2", CHANGED, "Сергей", "Петрович", PartialDate(1985, 2, 3))]
     _import(engine, tmp_path, Side.RU, RegistryKind.HOLDINGS, changed)  # not resubmitted
     _train(engine, tmp_path)
@@ -139,7 +146,9 @@ def test_a_change_ru_has_not_submitted_is_invisible_to_ua(
     assert CHANGED not in diff.text
 
     # Submitted, the change is RU's word to UA: it shows, as a changed row.
-    submit_registry(engine, MemoryEventSink(), Side.RU, ListKind.HOLDINGS_ACK)
+    submit_registry(
+        SubmitRegistry(Side.RU, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, MemoryEventSink())
+    )
     diff = client.get("/lists/diff", params={**params, "old": 1, "new": 2})
     assert CHANGED in diff.text
     assert "Changed (1)" in diff.text
@@ -149,7 +158,9 @@ def test_matching_in_the_web_app_never_trains_and_says_how_to_train_a_model(
     exchange, engine: Engine, tmp_path: Path
 ) -> None:
     client, passwords = exchange
-    submit_registry(engine, MemoryEventSink(), Side.RU, ListKind.HOLDINGS_ACK)
+    submit_registry(
+        SubmitRegistry(Side.RU, ListKind.HOLDINGS_ACK), SqlUnitOfWork(engine, MemoryEventSink())
+    )
     answer = _run_matching(client, passwords, status=409)
     assert "homeward match train" in answer
     assert not (tmp_path / "match-model.json").exists()  # the request trained nothing

@@ -9,11 +9,13 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.lists import ListKind
 from homeward.domain.person import PersonRecord
 from homeward.domain.values import RegistryKind, Sex, Side
 from homeward.services.events import MemoryEventSink
-from homeward.services.lists import list_difference, submit_registry
+from homeward.services.exchange import CompareVersions
+from homeward.services.lists import SubmitRegistry, list_difference, submit_registry
 from homeward.services.registry import ImportPersonFile, import_person_file
 from homeward.web.denials import explain_denial
 from homeward.web.i18n import format_number, format_share, load_all, pick
@@ -82,7 +84,7 @@ def _import(engine: Engine, path: Path, names: list[tuple[str, str]]) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    import_person_file(ImportPersonFile(Side.UA, RegistryKind.SOUGHT, path), engine)
+    import_person_file(ImportPersonFile(Side.UA, RegistryKind.SOUGHT, path), SqlUnitOfWork(engine))
 
 
 def test_list_differences_list_names_in_ukrainian_alphabetical_order(
@@ -90,12 +92,17 @@ def test_list_differences_list_names_in_ukrainian_alphabetical_order(
 ) -> None:
     events = MemoryEventSink()
     _import(engine, tmp_path / "first.csv", [("Мельник", "Олег")])
-    submit_registry(engine, events, Side.UA, ListKind.SOUGHT)
+    submit_registry(SubmitRegistry(Side.UA, ListKind.SOUGHT), SqlUnitOfWork(engine, events))
     added = [("Їжак", "Іван"), ("Smith", "John"), ("Іваненко", "Петро"), ("Ґалаган", "Юрій")]
     added += [("Андрієнко", "Олег"), ("Гончар", "Тарас"), ("Єременко", "Ігор")]
     _import(engine, tmp_path / "second.csv", added)
-    version = submit_registry(engine, events, Side.UA, ListKind.SOUGHT)
-    diff = list_difference(engine, Side.UA, ListKind.SOUGHT, Side.RU, version - 1, version)
+    version = submit_registry(
+        SubmitRegistry(Side.UA, ListKind.SOUGHT), SqlUnitOfWork(engine, events)
+    )
+    diff = list_difference(
+        CompareVersions(Side.UA, ListKind.SOUGHT, Side.RU, version - 1, version),
+        SqlUnitOfWork(engine),
+    )
     surnames = [r["surname"] for r in diff["added"]]
     assert surnames == ["Андрієнко", "Гончар", "Ґалаган", "Єременко", "Іваненко", "Їжак", "Smith"]
 

@@ -15,11 +15,17 @@ from typing import Any, Self
 from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
 
 from homeward.adapters.db import refresh_statistics
+from homeward.adapters.repositories.agreements import SqlAgreementRepository
+from homeward.adapters.repositories.links import SqlLinkRepository
 from homeward.adapters.repositories.lists import SqlListRepository
+from homeward.adapters.repositories.outcomes import SqlOutcomeRepository
 from homeward.adapters.repositories.registry import SqlRegistryRepository
 from homeward.services.clock import Clock, SystemClock
 from homeward.services.events import EventSink
+from homeward.services.repositories.agreements import AgreementRepository
+from homeward.services.repositories.links import LinkRepository
 from homeward.services.repositories.lists import ListRepository
+from homeward.services.repositories.outcomes import OutcomeRepository
 from homeward.services.repositories.registry import RegistryRepository
 from homeward.services.unit_of_work import EventLog, UnitOfWorkFactory
 
@@ -37,15 +43,31 @@ class BoundEventLog:
         return self.sink.person_ref(self.conn, person_id)
 
 
+class _NoEvents:
+    """The sink of a unit of work made only to read: appending is a mistake."""
+
+    def append(self, conn: Connection, kind: str, payload: dict[str, Any]) -> int:  # noqa: ARG002
+        raise RuntimeError(f"{kind}: this unit of work was made without an event sink")
+
+    def person_ref(self, conn: Connection, person_id: int) -> str:  # noqa: ARG002
+        raise RuntimeError(f"person {person_id}: this unit of work has no event sink")
+
+
 class SqlUnitOfWork:
+    """``sink`` may be left out by callers that only read."""
+
     events: EventLog
+    agreements: AgreementRepository
+    links: LinkRepository
     lists: ListRepository
+    outcomes: OutcomeRepository
     registry: RegistryRepository
 
     def __init__(
-        self, bind: Engine | Connection, sink: EventSink, clock: Clock | None = None
+        self, bind: Engine | Connection, sink: EventSink | None = None, clock: Clock | None = None
     ) -> None:
-        self.bind, self.sink = bind, sink
+        self.bind = bind
+        self.sink: EventSink = sink if sink is not None else _NoEvents()
         self.clock: Clock = clock if clock is not None else SystemClock()
         self._conn: Connection | None = None
         self._tx: RootTransaction | NestedTransaction | None = None
@@ -63,7 +85,10 @@ class SqlUnitOfWork:
         self._conn = conn
         self._analyze = set()
         self.events = BoundEventLog(self.sink, conn)
+        self.agreements = SqlAgreementRepository(conn)
+        self.links = SqlLinkRepository(conn)
         self.lists = SqlListRepository(conn)
+        self.outcomes = SqlOutcomeRepository(conn)
         self.registry = SqlRegistryRepository(conn)
         return self
 

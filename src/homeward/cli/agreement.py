@@ -194,10 +194,10 @@ def plan(
 
     Prints the plan; it is stored by the exchange services once the parties agree.
     """
+    from homeward.adapters.repositories.lists import SqlListRepository
     from homeward.domain.lists import ListKind
     from homeward.domain.values import BELLIGERENTS
     from homeward.planning import check_eligibility, plan_exchange, terms_from_dict
-    from homeward.services.exchange import latest_list
     from homeward.services.planning_bridge import offer_candidates
 
     try:
@@ -211,7 +211,9 @@ def plan(
                 c
                 for side in BELLIGERENTS
                 for c in offer_candidates(
-                    conn, side, latest_list(conn, side, ListKind.HOLDINGS_ACK, side.other)
+                    conn,
+                    side,
+                    SqlListRepository(conn).latest(side, ListKind.HOLDINGS_ACK, side.other),
                 )
             ]
     except TermsFileError as exc:

@@ -31,9 +31,9 @@ def submit(workspace: Workspace, party: str, kind: str) -> None:
     the mediator (recorded in the log)."""
     from homeward.domain.lists import ListKind
     from homeward.domain.values import Side
-    from homeward.services.lists import submit_registry
+    from homeward.services.lists import SubmitRegistry, submit_registry
 
-    version = submit_registry(workspace.engine, workspace.events, Side(party), ListKind(kind))
+    version = submit_registry(SubmitRegistry(Side(party), ListKind(kind)), workspace.unit_of_work())
     other = Side(party).other.value
     click.echo(f"{party} submitted {kind} list version {version} to {other} and MED")
 
@@ -47,7 +47,7 @@ def versions(workspace: Workspace, party: str | None) -> None:
     from homeward.services.lists import list_versions
 
     parties = (Side(party),) if party else BELLIGERENTS
-    rows = list_versions(workspace.engine, tuple(parties))
+    rows = list_versions(tuple(parties), workspace.unit_of_work())
     for v in rows:
         click.echo(f"{v.party}\t{v.kind}\t{v.recipient}\t{v.version}\t{v.size}\t{v.submitted_at}")
     click.echo(f"{len(rows)} list versions")

@@ -47,7 +47,7 @@ def import_command(
 
         result = import_person_file(
             ImportPersonFile(Side(party), RegistryKind(kind), file, encoding),
-            workspace.engine,
+            workspace.unit_of_work(),
             progress,
         )
     click.echo(result.summary())
@@ -65,7 +65,7 @@ def quarantine_list(workspace: Workspace, party: str | None) -> None:
     """List quarantined rows as FILE:LINE FIELD REASON."""
     from homeward.services.registry import list_quarantine
 
-    rows = list_quarantine(workspace.engine, Side(party) if party else None)
+    rows = list_quarantine(Side(party) if party else None, workspace.unit_of_work())
     for row in rows:
         click.echo(f"{row.file_name}:{row.line}\t{row.party}/{row.kind}\t{row.field}\t{row.reason}")
     click.echo(f"{len(rows)} quarantined rows")
@@ -83,7 +83,7 @@ def changes_list(workspace: Workspace, party: str | None) -> None:
     """List held changes as ID PARTY/KIND RECORD_ID FIELD: OLD -> NEW."""
     from homeward.services.person_history import pending_changes
 
-    found = pending_changes(workspace.engine, Side(party) if party else None)
+    found = pending_changes(Side(party) if party else None, workspace.unit_of_work())
     for change in found:
         fields = "; ".join(f"{k}: {old!r} -> {new!r}" for k, (old, new) in change.changes.items())
         click.echo(f"{change.id}\t{change.party}/{change.kind}\t{change.record_id}\t{fields}")
@@ -96,9 +96,9 @@ def changes_list(workspace: Workspace, party: str | None) -> None:
 @with_workspace
 def changes_acknowledge(workspace: Workspace, change_id: int, actor: str) -> None:
     """Apply a held change; the version it replaces stays in the person's history."""
-    from homeward.services.person_history import decide_change
+    from homeward.services.person_history import DecideChange, decide_change
 
-    decide_change(workspace.engine, change_id, actor, acknowledge=True)
+    decide_change(DecideChange(change_id, actor, True), workspace.unit_of_work())
     click.echo(f"change {change_id} applied")
 
 
@@ -108,9 +108,9 @@ def changes_acknowledge(workspace: Workspace, change_id: int, actor: str) -> Non
 @with_workspace
 def changes_refuse(workspace: Workspace, change_id: int, actor: str) -> None:
     """Refuse a held change; the record stays as it was, the refusal is kept."""
-    from homeward.services.person_history import decide_change
+    from homeward.services.person_history import DecideChange, decide_change
 
-    decide_change(workspace.engine, change_id, actor, acknowledge=False)
+    decide_change(DecideChange(change_id, actor, False), workspace.unit_of_work())
     click.echo(f"change {change_id} refused")
 
 

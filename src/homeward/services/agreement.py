@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from homeward.adapters.tables_exchange import agreement_signatures, agreements, tranches
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.values import Side
 from homeward.ledger.canonical import canonical_json
 from homeward.ledger.note import ED25519, NoteError, VerifierKey, key_id, open_note
@@ -24,14 +25,22 @@ from homeward.planning.eligibility import check_eligibility
 from homeward.planning.model import Terms
 from homeward.planning.terms_file import terms_from_dict
 from homeward.services.events import EventSink
-from homeward.services.exchange import agreement_terms, create_agreement, sign_agreement
+from homeward.services.exchange import (
+    ProposeTerms,
+    SignAgreement,
+    agreement_terms,
+    create_agreement,
+    sign_agreement,
+)
 from homeward.services.planning_bridge import acknowledged_candidates
 from homeward.services.witnessing import list_witnesses
 
 
 def propose_terms(engine: Engine, events: EventSink, terms: Terms) -> int:
     """Record ``terms`` (in canonical form) as a new agreement awaiting signatures."""
-    return create_agreement(terms.name, terms_to_canonical(terms), engine, events)
+    return create_agreement(
+        ProposeTerms(terms.name, terms_to_canonical(terms)), SqlUnitOfWork(engine, events)
+    )
 
 
 def agreement_view(engine: Engine, agreement_id: int) -> dict[str, Any]:
@@ -62,7 +71,7 @@ def agreement_view(engine: Engine, agreement_id: int) -> dict[str, Any]:
 
 def eligibility(engine: Engine, agreement_id: int) -> dict[str, Any]:
     """The eligibility report for the people each side acknowledged holding."""
-    raw = agreement_terms(engine, agreement_id)
+    raw = agreement_terms(agreement_id, SqlUnitOfWork(engine))
     if raw.get("format") == "homeward-category-terms/1":  # a category agreement (round 2)
         from homeward.services.category_round import category_eligibility
 
@@ -87,7 +96,7 @@ class SignatureRejected(Exception):
 def terms_note_text(engine: Engine, agreement_id: int) -> str:
     """The exact text each party signs: a header, the agreement id and the canonical JSON of
     the terms (the bytes the log's ``TermsProposed`` entry commits to), one line each."""
-    terms = agreement_terms(engine, agreement_id)
+    terms = agreement_terms(agreement_id, SqlUnitOfWork(engine))
     body = canonical_json(terms).decode("utf-8")
     return f"{TERMS_HEADER}\nagreement {agreement_id}\n{body}\n"
 
@@ -129,7 +138,7 @@ def upload_signature(
     own = f"\u2014 {key.name} "
     kept = [line for line in opened.signature_lines if line.startswith(own)][:1]
     stored = opened.text + "\n" + "".join(kept)
-    return sign_agreement(agreement_id, party, engine, events, stored)
+    return sign_agreement(SignAgreement(agreement_id, party, stored), SqlUnitOfWork(engine, events))
 
 
 def signature_notes(engine: Engine, agreement_id: int) -> dict[str, dict[str, Any]]:

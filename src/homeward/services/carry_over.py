@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
+from homeward.adapters.repositories.lists import SqlListRepository
 from homeward.adapters.tables_exchange import handovers, identity_links, releases, tranches
 from homeward.adapters.tables_registry import persons
 from homeward.adapters.tables_rounds import carry_over_clearances
@@ -22,7 +23,6 @@ from homeward.domain.handover import HandoverException, HandoverState
 from homeward.domain.lists import ListKind
 from homeward.domain.values import BELLIGERENTS, Side
 from homeward.services.events import EventSink
-from homeward.services.exchange import latest_list
 
 MAX_NAMED = 5
 
@@ -229,7 +229,7 @@ def still_owed(engine: Engine, viewer: Side) -> dict[str, dict[str, Any]]:
             recovered = {
                 int(r.sought_person_id) for r in links if int(r.held_person_id) in received
             }
-            held = set(latest_list(conn, side.other, ListKind.HOLDINGS_ACK, side))
+            held = set(SqlListRepository(conn).latest(side.other, ListKind.HOLDINGS_ACK, side))
             due = sorted(held - released)
             flagged = {pid: found[pid] for pid in due if pid in found}
             out[side.value] = {

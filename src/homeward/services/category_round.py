@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.handover import HandoverException
 from homeward.domain.lists import ListKind
 from homeward.domain.values import BELLIGERENTS, Side
@@ -29,7 +30,13 @@ from homeward.planning.model import Candidate
 from homeward.services.carry_over import excluded_ids, person_names
 from homeward.services.disclosure import committed_outcome
 from homeward.services.events import EventSink
-from homeward.services.exchange import SubmitList, agreement_terms, create_agreement, submit_list
+from homeward.services.exchange import (
+    ProposeTerms,
+    SubmitList,
+    agreement_terms,
+    create_agreement,
+    submit_list,
+)
 from homeward.services.handover import PlannedTranche, _load, _store, save_plan
 from homeward.services.planning_bridge import acknowledged_candidates
 
@@ -40,7 +47,9 @@ def propose_category_terms(engine: Engine, events: EventSink, terms: CategoryAgr
     problems = category_terms_problems(terms)
     if problems:
         raise CategoryTermsError("; ".join(problems))
-    return create_agreement(terms.name, category_terms_to_dict(terms), engine, events)
+    return create_agreement(
+        ProposeTerms(terms.name, category_terms_to_dict(terms)), SqlUnitOfWork(engine, events)
+    )
 
 
 def _candidates(engine: Engine) -> list[Candidate]:
@@ -54,7 +63,7 @@ def category_eligibility(
 ) -> dict[str, Any]:
     """Counts per side and category, the people a rule could not judge (missing field),
     and which ``listed`` people fit no agreed category."""
-    terms = category_terms_from_dict(agreement_terms(engine, agreement_id))
+    terms = category_terms_from_dict(agreement_terms(agreement_id, SqlUnitOfWork(engine)))
     report = check_categories(terms, _candidates(engine))
     missing = {p.person_id: p.missing for p in report.people if p.missing}
     unfit = report.do_not_fit([str(i) for i in listed])
@@ -85,7 +94,7 @@ def _named(line: str, names: dict[int, str]) -> str:
 
 def plan_category_round(engine: Engine, events: EventSink, agreement_id: int) -> list[int]:
     """Plan every stage of a signed category agreement; returns the tranche ids."""
-    terms = category_terms_from_dict(agreement_terms(engine, agreement_id))
+    terms = category_terms_from_dict(agreement_terms(agreement_id, SqlUnitOfWork(engine)))
     stages = plan_stages(terms, _candidates(engine), [s.value for s in BELLIGERENTS])
     planned = [
         PlannedTranche(
@@ -103,7 +112,10 @@ def plan_category_round(engine: Engine, events: EventSink, agreement_id: int) ->
     ids = save_plan(agreement_id, planned, [], engine, events)
     for side in BELLIGERENTS:
         offered = [pid for t in planned for pid, _ in t.people[side]]
-        submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
+        submit_list(
+            SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered),
+            SqlUnitOfWork(engine, events),
+        )
     return ids
 
 

@@ -28,6 +28,7 @@ from homeward.adapters.db import refresh_statistics
 from homeward.adapters.registry_repo import row_to_record
 from homeward.adapters.tables_exchange import handovers, tranches
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.adapters.witness_http import WitnessServer, make_server
 from homeward.catalogues import gettext_in
 from homeward.domain.handover import HandoverException, HandoverState
@@ -45,6 +46,8 @@ from homeward.services.agreement import export_signatures, terms_note_text, uplo
 from homeward.services.crossing import Desk, decide_proposal, record_exception
 from homeward.services.events import EventSink
 from homeward.services.exchange import (
+    ProposeTerms,
+    SignAgreement,
     SubmitList,
     create_agreement,
     sign_agreement,
@@ -116,7 +119,9 @@ def run_demo(
         ("ua_sought", Side.UA, RegistryKind.SOUGHT),
         ("ru_sought", Side.RU, RegistryKind.SOUGHT),
     ]:
-        result = import_person_file(ImportPersonFile(party, kind, paths[key]), engine)
+        result = import_person_file(
+            ImportPersonFile(party, kind, paths[key]), SqlUnitOfWork(engine)
+        )
         say(f"imported {paths[key].name}: {result.summary()}")
 
     registry = _load_registries(engine)
@@ -124,9 +129,13 @@ def run_demo(
         sought_ids = [pid for pid, _ in registry[(side, RegistryKind.SOUGHT)]]
         held_ids = [pid for pid, _ in registry[(side, RegistryKind.HOLDINGS)]]
         for recipient in (side.other, Side.MEDIATOR):
-            submit_list(SubmitList(side, ListKind.SOUGHT, recipient, sought_ids), engine, events)
             submit_list(
-                SubmitList(side, ListKind.HOLDINGS_ACK, recipient, held_ids), engine, events
+                SubmitList(side, ListKind.SOUGHT, recipient, sought_ids),
+                SqlUnitOfWork(engine, events),
+            )
+            submit_list(
+                SubmitList(side, ListKind.HOLDINGS_ACK, recipient, held_ids),
+                SqlUnitOfWork(engine, events),
             )
     if model_path is not None:  # trained here, at demo time: matching only loads it
         ensure_workspace_model(engine, Matcher(model_path))
@@ -143,12 +152,14 @@ def run_demo(
         )
 
     terms = istanbul_2025_terms()
-    agreement_id = create_agreement(terms.name, terms_to_canonical(terms), engine, events)
+    agreement_id = create_agreement(
+        ProposeTerms(terms.name, terms_to_canonical(terms)), SqlUnitOfWork(engine, events)
+    )
     terms_text = terms_note_text(engine, agreement_id)
     for side in BELLIGERENTS:  # offline, on each party's machine: `homeward cosigner sign`
         party_key = parties[side].note_signer(DEMO_COSIGNER_PASSPHRASE)
         upload_signature(engine, events, agreement_id, side, sign_note(terms_text, [party_key]))
-    sign_agreement(agreement_id, Side.MEDIATOR, engine, events)
+    sign_agreement(SignAgreement(agreement_id, Side.MEDIATOR), SqlUnitOfWork(engine, events))
     with engine.connect() as conn:
         candidates = acknowledged_candidates(conn)
     plan = plan_exchange(terms, candidates)
@@ -156,7 +167,10 @@ def run_demo(
     planned, reserve = plan_to_tranches(plan)
     for side in BELLIGERENTS:
         offered = [int(p.person_id) for t in plan.tranches for p in t.sides[side.value]]
-        submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
+        submit_list(
+            SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered),
+            SqlUnitOfWork(engine, events),
+        )
     save_plan(agreement_id, planned, reserve, engine, events, code_key)
     refresh_statistics(engine)
     _publish(engine, mediator, origin)

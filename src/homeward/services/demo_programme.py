@@ -24,6 +24,7 @@ from sqlalchemy import Engine, select
 from homeward.adapters.cosigner_dir import DEMO_COSIGNER_PASSPHRASE, CosignerDir
 from homeward.adapters.report_pdf import programme_report_pdf
 from homeward.adapters.tables_exchange import handovers, tranches
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.handover import HandoverException, HandoverState
 from homeward.domain.lists import ListKind
 from homeward.domain.values import BELLIGERENTS, Category, Health, RegistryKind, Side
@@ -55,7 +56,14 @@ from homeward.services.demo import (
     _take_ready,
 )
 from homeward.services.events import EventSink
-from homeward.services.exchange import SubmitList, create_agreement, sign_agreement, submit_list
+from homeward.services.exchange import (
+    ProposeTerms,
+    SignAgreement,
+    SubmitList,
+    create_agreement,
+    sign_agreement,
+    submit_list,
+)
 from homeward.services.handover import Step, save_plan
 from homeward.services.list_matching import run_matching
 from homeward.services.match_model import ensure_workspace_model
@@ -153,16 +161,22 @@ def run_programme(
         ("ua_sought", Side.UA, RegistryKind.SOUGHT),
         ("ru_sought", Side.RU, RegistryKind.SOUGHT),
     ]:
-        result = import_person_file(ImportPersonFile(party, kind, paths[key]), engine)
+        result = import_person_file(
+            ImportPersonFile(party, kind, paths[key]), SqlUnitOfWork(engine)
+        )
         say(f"imported {paths[key].name}: {result.summary()}")
     registry = _load_registries(engine)
     for side in BELLIGERENTS:
         sought_ids = [pid for pid, _ in registry[(side, RegistryKind.SOUGHT)]]
         held_ids = [pid for pid, _ in registry[(side, RegistryKind.HOLDINGS)]]
         for recipient in (side.other, Side.MEDIATOR):
-            submit_list(SubmitList(side, ListKind.SOUGHT, recipient, sought_ids), engine, events)
             submit_list(
-                SubmitList(side, ListKind.HOLDINGS_ACK, recipient, held_ids), engine, events
+                SubmitList(side, ListKind.SOUGHT, recipient, sought_ids),
+                SqlUnitOfWork(engine, events),
+            )
+            submit_list(
+                SubmitList(side, ListKind.HOLDINGS_ACK, recipient, held_ids),
+                SqlUnitOfWork(engine, events),
             )
     if model_path is not None:  # trained here, at demo time: matching only loads it
         ensure_workspace_model(engine, Matcher(model_path))
@@ -243,7 +257,7 @@ def _signed(
     name: str,
     terms: dict[str, Any],
 ) -> int:
-    agreement = create_agreement(name, terms, engine, events)
+    agreement = create_agreement(ProposeTerms(name, terms), SqlUnitOfWork(engine, events))
     _sign(engine, events, parties, agreement)
     return agreement
 
@@ -256,7 +270,7 @@ def _sign(
     for side in BELLIGERENTS:
         key = parties[side].note_signer(DEMO_COSIGNER_PASSPHRASE)
         upload_signature(engine, events, agreement, side, sign_note(text, [key]))
-    sign_agreement(agreement, Side.MEDIATOR, engine, events)
+    sign_agreement(SignAgreement(agreement, Side.MEDIATOR), SqlUnitOfWork(engine, events))
 
 
 def _plan_n_for_n(
@@ -270,7 +284,10 @@ def _plan_n_for_n(
     save_plan(agreement, planned, reserve, engine, events, code_key)
     for side in BELLIGERENTS:
         offered = [int(p.person_id) for t in plan.tranches for p in t.sides[side.value]]
-        submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
+        submit_list(
+            SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered),
+            SqlUnitOfWork(engine, events),
+        )
 
 
 def _days(engine: Engine, agreement: int) -> list[tuple[int, int]]:

@@ -2,32 +2,44 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, func, insert, select
-
-from homeward.adapters.db import inserted_id, refresh_statistics
-from homeward.adapters.list_snapshots import snapshot_rows
-from homeward.adapters.tables_exchange import (
-    agreement_signatures,
-    agreements,
-    exchange_list_items,
-    exchange_lists,
-    identity_links,
-)
-from homeward.adapters.tables_registry import persons
-
-# Re-exported: handover and rounds still import it from here.
+# Re-exported: handover, rounds and carry_over still import it from here.
 from homeward.domain.errors import NotAllowed as NotAllowed  # noqa: PLC0414
 from homeward.domain.lists import ListDiff, ListKind, diff_lists
-from homeward.domain.values import Side
-from homeward.services.events import EventSink
+from homeward.domain.values import RegistryKind, Side
+from homeward.services.repositories.links import IdentityLink
+from homeward.services.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from homeward.services.events import EventSink
+
+__all__ = [
+    "BULK_ROWS",
+    "CompareVersions",
+    "IdentityLink",
+    "NotAllowed",
+    "ProposeTerms",
+    "RecordLinks",
+    "SignAgreement",
+    "SubmitList",
+    "SubmittedList",
+    "agreement_terms",
+    "create_agreement",
+    "list_versions_diff",
+    "record_identity_links",
+    "record_links",
+    "sign_agreement",
+    "submit_in",
+    "submit_list",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,208 +61,158 @@ class SubmittedList:
 BULK_ROWS = 1000
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def submit_list(command: SubmitList, engine: Engine, events: EventSink) -> SubmittedList:
+def submit_list(command: SubmitList, uow: UnitOfWork) -> SubmittedList:
     """Submit a new version of a list; a party may list only its own registry's persons."""
+    with uow:
+        submitted = submit_in(uow, command)
+        uow.commit()
+    return submitted
+
+
+def submit_in(uow: UnitOfWork, command: SubmitList) -> SubmittedList:
+    """``submit_list`` inside an open unit of work, for use cases that submit as one step
+    of their own transaction (``lists.submit_registry``)."""
     if command.party is Side.MEDIATOR or command.recipient is command.party:
         raise NotAllowed("a list goes from a party to the other side or the mediator")
-    wanted_kind = "sought" if command.kind is ListKind.SOUGHT else "holdings"
+    registry = RegistryKind.SOUGHT if command.kind is ListKind.SOUGHT else RegistryKind.HOLDINGS
     ids = sorted(set(command.person_ids))
-    with engine.begin() as conn:
-        owned = set(
-            conn.execute(
-                select(persons.c.id).where(
-                    persons.c.party == command.party.value, persons.c.kind == wanted_kind
-                )
-            ).scalars()
+    owned = set(uow.registry.ids(command.party, registry))
+    foreign = [i for i in ids if i not in owned]
+    if foreign:
+        raise NotAllowed(
+            f"{len(foreign)} persons are not in {command.party.value}'s {registry.value} "
+            f"registry (first: {foreign[0]})"
         )
-        foreign = [i for i in ids if i not in owned]
-        if foreign:
-            raise NotAllowed(
-                f"{len(foreign)} persons are not in {command.party.value}'s {wanted_kind} "
-                f"registry (first: {foreign[0]})"
-            )
-        if command.kind is ListKind.RELEASE_OFFER:
-            from homeward.services.carry_over import release_problems
-
-            again = release_problems(conn, ids)
-            if again:
-                raise NotAllowed("the offer lists people already released: " + "; ".join(again))
-        version = 1 + int(
-            conn.execute(
-                select(func.coalesce(func.max(exchange_lists.c.version), 0)).where(
-                    exchange_lists.c.party == command.party.value,
-                    exchange_lists.c.kind == command.kind.value,
-                    exchange_lists.c.recipient == command.recipient.value,
-                )
-            ).scalar_one()
-        )
-        list_id = inserted_id(
-            conn.execute(
-                insert(exchange_lists).values(
-                    party=command.party.value,
-                    kind=command.kind.value,
-                    version=version,
-                    recipient=command.recipient.value,
-                    submitted_at=_now(),
-                    size=len(ids),
-                )
-            )
-        )
-        if ids:
-            # The rows as they stand now: what the other side and the mediator will read.
-            snapshots = snapshot_rows(conn, ids)
-            conn.execute(
-                insert(exchange_list_items),
-                [{"list_id": list_id, "person_id": i, "record": snapshots[i]} for i in ids],
-            )
-        events.append(
-            conn,
-            "ListSubmitted",
-            {
-                "party": command.party.value,
-                "kind": command.kind.value,
-                "recipient": command.recipient.value,
-                "version": version,
-                "size": len(ids),
-            },
-        )
-    if len(ids) >= BULK_ROWS:
-        refresh_statistics(engine, ("exchange_lists", "exchange_list_items"))
-    return SubmittedList(int(list_id), version, len(ids))
-
-
-def latest_list(conn: Connection, party: Side, kind: ListKind, recipient: Side) -> list[int]:
-    """Person ids on the newest version of a list (empty if none was submitted)."""
-    newest = (
-        select(exchange_lists.c.id)
-        .where(
-            exchange_lists.c.party == party.value,
-            exchange_lists.c.kind == kind.value,
-            exchange_lists.c.recipient == recipient.value,
-        )
-        .order_by(exchange_lists.c.version.desc())
-        .limit(1)
+    if command.kind is ListKind.RELEASE_OFFER:
+        again = uow.lists.already_released(ids)
+        if again:
+            raise NotAllowed("the offer lists people already released: " + "; ".join(again))
+    version = uow.lists.next_version(command.party, command.kind, command.recipient)
+    # The rows as they stand now: what the other side and the mediator will read.
+    list_id = uow.lists.add(
+        command.party, command.kind, command.recipient, version, uow.clock.now(), ids
     )
-    list_id = conn.execute(newest).scalar()
-    if list_id is None:
-        return []
-    query = select(exchange_list_items.c.person_id).where(exchange_list_items.c.list_id == list_id)
-    return sorted(conn.execute(query).scalars())
-
-
-def list_versions_diff(
-    engine: Engine, party: Side, kind: ListKind, recipient: Side, old: int, new: int
-) -> ListDiff:
-    """What version ``new`` of a list adds and removes against version ``old``."""
-
-    def items(conn: Connection, version: int) -> list[int]:
-        query = (
-            select(exchange_list_items.c.person_id)
-            .join(exchange_lists, exchange_lists.c.id == exchange_list_items.c.list_id)
-            .where(
-                exchange_lists.c.party == party.value,
-                exchange_lists.c.kind == kind.value,
-                exchange_lists.c.recipient == recipient.value,
-                exchange_lists.c.version == version,
-            )
-        )
-        return list(conn.execute(query).scalars())
-
-    with engine.connect() as conn:
-        return diff_lists(items(conn, old), items(conn, new))
+    uow.events.append(
+        "ListSubmitted",
+        {
+            "party": command.party.value,
+            "kind": command.kind.value,
+            "recipient": command.recipient.value,
+            "version": version,
+            "size": len(ids),
+        },
+    )
+    if len(ids) >= BULK_ROWS:
+        uow.refresh_statistics(("exchange_lists", "exchange_list_items"))
+    return SubmittedList(list_id, version, len(ids))
 
 
 @dataclass(frozen=True, slots=True)
-class IdentityLink:
-    sought_person_id: int
-    held_person_id: int
-    probability: float
-    decision: str
-    reasons: dict[str, Any]
+class CompareVersions:
+    """Two versions of one list: ``party``'s ``kind`` list to ``recipient``."""
+
+    party: Side
+    kind: ListKind
+    recipient: Side
+    old: int
+    new: int
+
+
+def list_versions_diff(query: CompareVersions, uow: UnitOfWork) -> ListDiff:
+    """What version ``new`` of a list adds and removes against version ``old``."""
+    with uow:
+        old = uow.lists.items(query.party, query.kind, query.recipient, query.old)
+        new = uow.lists.items(query.party, query.kind, query.recipient, query.new)
+    return diff_lists(old, new)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLinks:
+    """Match decisions between a sought list and an acknowledged holdings list (or, with
+    ``purpose="missing"``, the same party's missing reports)."""
+
+    links: Sequence[IdentityLink]
+    purpose: str = "holdings"
+
+
+def record_identity_links(command: RecordLinks, uow: UnitOfWork) -> int:
+    """Store the match decisions and log how many of each there were; returns how many."""
+    if command.purpose not in ("holdings", "missing"):
+        raise NotAllowed(f"links are for holdings or missing reports, not {command.purpose!r}")
+    with uow:
+        uow.links.add_many(command.links, command.purpose)
+        counts = Counter(link.decision for link in command.links)
+        payload: dict[str, Any] = {"decisions": dict(sorted(counts.items()))}
+        if command.purpose != "holdings":  # holdings events keep the shape the ledger had
+            payload["purpose"] = command.purpose
+        uow.events.append("ListsMatched", payload)
+        if len(command.links) >= BULK_ROWS:
+            uow.refresh_statistics(("identity_links",))
+        uow.commit()
+    return len(command.links)
 
 
 def record_links(
     links: Iterable[IdentityLink], engine: Engine, events: EventSink, purpose: str = "holdings"
 ) -> int:
-    """Store match decisions between a sought list and an acknowledged holdings list (or,
-    with ``purpose="missing"``, the same party's missing reports)."""
-    rows = [
-        {
-            "sought_person_id": link.sought_person_id,
-            "held_person_id": link.held_person_id,
-            "probability": f"{link.probability:.6f}",
-            "decision": link.decision,
-            "reasons": json.dumps(link.reasons, sort_keys=True),
-            "purpose": purpose,
-        }
-        for link in links
-    ]
-    with engine.begin() as conn:
-        if rows:
-            conn.execute(insert(identity_links), rows)
-        counts = Counter(str(row["decision"]) for row in rows)
-        payload: dict[str, Any] = {"decisions": dict(sorted(counts.items()))}
-        if purpose != "holdings":  # holdings events keep the shape the ledger always had
-            payload["purpose"] = purpose
-        events.append(conn, "ListsMatched", payload)
-    if len(rows) >= BULK_ROWS:
-        refresh_statistics(engine, ("identity_links",))
-    return len(rows)
+    """``record_identity_links`` for ``services.list_matching``, which has an engine and a
+    sink rather than a unit of work; goes once list_matching is converted."""
+    from homeward.adapters.unit_of_work import SqlUnitOfWork
+
+    return record_identity_links(RecordLinks(list(links), purpose), SqlUnitOfWork(engine, events))
 
 
-def create_agreement(name: str, terms: dict[str, Any], engine: Engine, events: EventSink) -> int:
+@dataclass(frozen=True, slots=True)
+class ProposeTerms:
+    name: str
+    terms: dict[str, Any]
+
+
+def create_agreement(command: ProposeTerms, uow: UnitOfWork) -> int:
     """Record agreed terms (canonical form, no floats) awaiting the three signatures."""
-    text = json.dumps(terms, sort_keys=True, ensure_ascii=False, allow_nan=False)
-    with engine.begin() as conn:
-        agreement_id = inserted_id(
-            conn.execute(insert(agreements).values(name=name, terms=text, created_at=_now()))
-        )
-        events.append(conn, "TermsProposed", {"agreement": int(agreement_id), "terms": terms})
-    return int(agreement_id)
+    text = json.dumps(command.terms, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    with uow:
+        agreement_id = uow.agreements.add(command.name, text, uow.clock.now())
+        uow.events.append("TermsProposed", {"agreement": agreement_id, "terms": command.terms})
+        uow.commit()
+    return agreement_id
 
 
-def sign_agreement(
-    agreement_id: int,
-    party: Side,
-    engine: Engine,
-    events: EventSink,
-    signed_note: str | None = None,
-) -> bool:
-    """Sign the terms as ``party``; True once all three (UA, RU, mediator) have signed.
+@dataclass(frozen=True, slots=True)
+class SignAgreement:
+    """``party`` signs the terms; ``signed_note`` is its own signed note over them, already
+    verified by ``services.agreement.upload_signature`` (the mediator signs on its server
+    and gives none)."""
 
-    ``signed_note`` is the party's own signed note over the terms, already verified by
-    ``services.agreement.upload_signature``; it is stored, and the log commits to it."""
-    with engine.begin() as conn:
-        signed = set(
-            conn.execute(
-                select(agreement_signatures.c.party).where(
-                    agreement_signatures.c.agreement_id == agreement_id
-                )
-            ).scalars()
-        )
-        if party.value in signed:
-            raise NotAllowed(f"{party.value} has already signed agreement {agreement_id}")
-        conn.execute(
-            insert(agreement_signatures).values(
-                agreement_id=agreement_id, party=party.value, signed_at=_now(), note=signed_note
+    agreement_id: int
+    party: Side
+    signed_note: str | None = None
+
+
+def sign_agreement(command: SignAgreement, uow: UnitOfWork) -> bool:
+    """Sign the terms; True once all three (UA, RU, mediator) have signed. The note is
+    stored, and the log commits to it."""
+    with uow:
+        uow.agreements.terms(command.agreement_id)  # NotFound for an unknown agreement
+        signed = uow.agreements.signed_by(command.agreement_id)
+        if command.party in signed:
+            raise NotAllowed(
+                f"{command.party.value} has already signed agreement {command.agreement_id}"
             )
+        uow.agreements.sign(
+            command.agreement_id, command.party, uow.clock.now(), command.signed_note
         )
-        signed.add(party.value)
-        payload: dict[str, Any] = {"agreement": agreement_id, "party": party.value}
-        if signed_note is not None:
-            payload["signed_note_sha256"] = hashlib.sha256(signed_note.encode()).hexdigest()
-        events.append(conn, "TermsSigned", payload)
-    return signed == {s.value for s in Side}
+        signed.add(command.party)
+        payload: dict[str, Any] = {"agreement": command.agreement_id, "party": command.party.value}
+        if command.signed_note is not None:
+            payload["signed_note_sha256"] = hashlib.sha256(command.signed_note.encode()).hexdigest()
+        uow.events.append("TermsSigned", payload)
+        uow.commit()
+    return signed == set(Side)
 
 
-def agreement_terms(engine: Engine, agreement_id: int) -> dict[str, Any]:
-    with engine.connect() as conn:
-        text = conn.execute(
-            select(agreements.c.terms).where(agreements.c.id == agreement_id)
-        ).scalar_one()
-    terms: dict[str, Any] = json.loads(text)
+def agreement_terms(agreement_id: int, uow: UnitOfWork) -> dict[str, Any]:
+    """The agreement's terms; ``NotFound`` if there is no such agreement."""
+    with uow:
+        terms: dict[str, Any] = json.loads(uow.agreements.terms(agreement_id))
     return terms

@@ -14,8 +14,10 @@ from sqlalchemy import Connection, Engine, func, select
 
 from homeward.adapters.db import among, refresh_statistics
 from homeward.adapters.registry_repo import row_to_record
+from homeward.adapters.repositories.lists import SqlListRepository
 from homeward.adapters.tables_exchange import handovers, releases, tranches
 from homeward.adapters.tables_registry import persons
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.domain.handover import HandoverState
 from homeward.domain.lists import ListKind
 from homeward.domain.values import BELLIGERENTS, Health, LegalStatus, Side
@@ -26,7 +28,7 @@ from homeward.planning.planner import plan_exchange
 from homeward.planning.terms_file import terms_from_dict
 from homeward.services.carry_over import excluded_ids
 from homeward.services.events import EventSink
-from homeward.services.exchange import SubmitList, agreement_terms, latest_list, submit_list
+from homeward.services.exchange import SubmitList, agreement_terms, submit_list
 from homeward.services.handover import PlannedTranche, ReservePerson, save_plan
 from homeward.services.rounds import ensure_can_plan
 
@@ -63,7 +65,7 @@ def acknowledged_candidates(conn: Connection) -> list[Candidate]:
         c
         for side in BELLIGERENTS
         for c in offer_candidates(
-            conn, side, latest_list(conn, side, ListKind.HOLDINGS_ACK, side.other)
+            conn, side, SqlListRepository(conn).latest(side, ListKind.HOLDINGS_ACK, side.other)
         )
     ]
 
@@ -102,7 +104,7 @@ def plan_agreement(
 ) -> list[int]:
     """Plan the tranches of a signed agreement from the acknowledged lists, submit each
     side's release offer and store the plan (as the demo does); returns the tranche ids."""
-    stored = agreement_terms(engine, agreement_id)
+    stored = agreement_terms(agreement_id, SqlUnitOfWork(engine))
     if stored.get("format") == "homeward-category-terms/1":
         from homeward.services.category_round import plan_category_round
 
@@ -117,7 +119,10 @@ def plan_agreement(
     planned, reserve = plan_to_tranches(plan)
     for side in BELLIGERENTS:
         offered = [int(p.person_id) for t in plan.tranches for p in t.sides[side.value]]
-        submit_list(SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered), engine, events)
+        submit_list(
+            SubmitList(side, ListKind.RELEASE_OFFER, side.other, offered),
+            SqlUnitOfWork(engine, events),
+        )
     tranche_ids = save_plan(agreement_id, planned, reserve, engine, events, code_key)
     refresh_statistics(engine, PLAN_TABLES)
     return tranche_ids

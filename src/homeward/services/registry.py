@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -10,19 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, update
-
-from homeward.adapters.db import inserted_id, refresh_statistics
+# Reading a person file is I/O at the edge, not storage: until the composition root hands
+# a reader in, the service calls the adapter (listed in the contract's ignore_imports).
 from homeward.adapters.personfile import RowResult, read_person_file
-from homeward.adapters.registry_repo import existing_hashes, record_to_values
-from homeward.adapters.tables_registry import import_batches, persons, quarantine
 from homeward.domain.values import Custody, RegistryKind, Side
-from homeward.services.person_history import (
-    hold_change,
-    pending_hashes,
-    people_in_tranches,
-    replace_person,
-)
+from homeward.services.person_history import hold_change, replace_person
+from homeward.services.unit_of_work import UnitOfWork
 
 BATCH_SIZE = 5000
 
@@ -96,7 +88,7 @@ def _custody_for(kind: RegistryKind) -> Custody:
 
 def import_person_file(
     command: ImportPersonFile,
-    engine: Engine,
+    uow: UnitOfWork,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import every good row, quarantine every bad one, all in one transaction.
@@ -105,41 +97,22 @@ def import_person_file(
     unreadable. ``progress`` is called with the number of rows read so far.
     """
     path = command.path
+    party, kind = command.party, command.kind
     file_name = command.file_name or str(path)
-    today = dt.datetime.now(dt.UTC).date()
+    today = uow.clock.now().date()
     rows = read_person_file(path, encoding=command.encoding, today=today)
     first = next(rows, None)  # fail on a file-level error before opening a transaction
     sha = _file_sha256(path)
     imported = quarantined = unchanged = held = 0
-    with engine.begin() as conn:
-        batch_id = inserted_id(
-            conn.execute(
-                insert(import_batches).values(
-                    party=command.party.value,
-                    kind=command.kind.value,
-                    file_name=file_name,
-                    file_sha256=sha,
-                    imported_at=dt.datetime.now(dt.UTC),
-                    imported=0,
-                    quarantined=0,
-                    unchanged=0,
-                )
-            )
-        )
-        known = existing_hashes(conn, command.party.value, command.kind.value)
-        in_tranche = people_in_tranches(conn, command.party.value, command.kind.value)
-        held_known = pending_hashes(conn, in_tranche)
+    with uow:
+        registry = uow.registry
+        batch_id = registry.add_batch(party, kind, file_name, sha, uow.clock.now())
+        known = registry.known_records(party, kind)
+        in_tranche = registry.in_tranches(party, kind)
+        held_known = registry.pending_hashes(in_tranche)
         # Every bad row is kept, each under its file and line; only the very same row of
         # the very same file (a re-import) is already there.
-        known_bad = set(
-            conn.execute(
-                select(quarantine.c.row_hash).where(
-                    quarantine.c.party == command.party.value,
-                    quarantine.c.kind == command.kind.value,
-                    quarantine.c.file_name == file_name,
-                )
-            ).scalars()
-        )
+        known_bad = registry.quarantined_hashes(party, kind, file_name)
         new_rows: list[dict[str, Any]] = []
         bad_rows: list[dict[str, Any]] = []
         count = 0
@@ -154,8 +127,8 @@ def import_person_file(
                     bad_rows.append(
                         {
                             "batch_id": batch_id,
-                            "party": command.party.value,
-                            "kind": command.kind.value,
+                            "party": party.value,
+                            "kind": kind.value,
                             "file_name": file_name,
                             "line": row.line,
                             "field": "; ".join(e.field for e in row.errors),
@@ -169,7 +142,7 @@ def import_person_file(
                         }
                     )
             else:
-                values = record_to_values(row.record)
+                values = registry.stored_values(row.record)
                 digest = values["content_hash"]
                 previous = known.get(row.record.record_id)
                 if previous is not None and previous[1] == digest:
@@ -179,41 +152,36 @@ def import_person_file(
                     held += 1
                     if (previous[0], digest) not in held_known:
                         held_known.add((previous[0], digest))
-                        hold_change(conn, previous[0], values, batch_id)
+                        hold_change(uow, previous[0], values, batch_id)
                 else:
                     imported += 1
                     values["batch_id"] = batch_id
                     if previous is None:
                         values.update(
-                            party=command.party.value,
-                            kind=command.kind.value,
-                            custody=_custody_for(command.kind).value,
+                            party=party.value,
+                            kind=kind.value,
+                            custody=_custody_for(kind).value,
                         )
                         new_rows.append(values)
                     else:
-                        replace_person(conn, previous[0], values, batch_id)
+                        replace_person(uow, previous[0], values, batch_id)
                     known[row.record.record_id] = (previous[0] if previous else -1, digest)
             if len(new_rows) >= BATCH_SIZE:
-                conn.execute(insert(persons), new_rows)
+                registry.add_persons(new_rows)
                 new_rows.clear()
             if len(bad_rows) >= BATCH_SIZE:
-                conn.execute(insert(quarantine), bad_rows)
+                registry.quarantine(bad_rows)
                 bad_rows.clear()
             if progress is not None and count % 1000 == 0:
                 progress(count)
-        if new_rows:
-            conn.execute(insert(persons), new_rows)
-        if bad_rows:
-            conn.execute(insert(quarantine), bad_rows)
+        registry.add_persons(new_rows)
+        registry.quarantine(bad_rows)
         if progress is not None:
             progress(count)
-        conn.execute(
-            update(import_batches)
-            .where(import_batches.c.id == batch_id)
-            .values(imported=imported, quarantined=quarantined, unchanged=unchanged)
-        )
-    refresh_statistics(engine, ("persons", "import_batches", "quarantine"))
-    return ImportResult(int(batch_id), imported, quarantined, unchanged, held)
+        registry.finish_batch(batch_id, imported, quarantined, unchanged)
+        uow.refresh_statistics(("persons", "import_batches", "quarantine"))
+        uow.commit()
+    return ImportResult(batch_id, imported, quarantined, unchanged, held)
 
 
 def _bad_row_hash(file_name: str, line: int, raw_text: str) -> str:
@@ -227,24 +195,23 @@ def _chain(first: RowResult | None, rest: Iterator[RowResult]) -> Iterator[RowRe
         yield from rest
 
 
-def list_quarantine(engine: Engine, party: Side | None = None) -> list[QuarantinedRow]:
-    query = select(quarantine).order_by(quarantine.c.file_name, quarantine.c.line, quarantine.c.id)
-    if party is not None:
-        query = query.where(quarantine.c.party == party.value)
-    with engine.connect() as conn:
-        return [
-            QuarantinedRow(
-                r.file_name,
-                r.line,
-                r.field,
-                r.reason,
-                r.party,
-                r.kind,
-                json.loads(r.raw),
-                _reasons(r.reasons),
-            )
-            for r in conn.execute(query)
-        ]
+def list_quarantine(party: Side | None, uow: UnitOfWork) -> list[QuarantinedRow]:
+    """The rows quarantined (of one party, or all), by file and line."""
+    with uow:
+        found = uow.registry.quarantined(party)
+    return [
+        QuarantinedRow(
+            r["file_name"],
+            r["line"],
+            r["field"],
+            r["reason"],
+            r["party"],
+            r["kind"],
+            json.loads(r["raw"]),
+            _reasons(r["reasons"]),
+        )
+        for r in found
+    ]
 
 
 def _reasons(stored: str | None) -> tuple[QuarantinedReason, ...]:
@@ -257,7 +224,7 @@ def _reasons(stored: str | None) -> tuple[QuarantinedReason, ...]:
     )
 
 
-def count_persons(engine: Engine, party: Side, kind: RegistryKind) -> int:
-    query = select(func.count()).where(persons.c.party == party.value, persons.c.kind == kind.value)
-    with engine.connect() as conn:
-        return int(conn.execute(query).scalar_one())
+def count_persons(party: Side, kind: RegistryKind, uow: UnitOfWork) -> int:
+    """How many people one of the party's registries holds."""
+    with uow:
+        return uow.registry.count(party, kind)

@@ -26,7 +26,10 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from homeward.services.clock import Clock
+from homeward.services.repositories.agreements import AgreementRepository
+from homeward.services.repositories.links import LinkRepository
 from homeward.services.repositories.lists import ListRepository
+from homeward.services.repositories.outcomes import OutcomeRepository
 from homeward.services.repositories.registry import RegistryRepository
 
 JSONValue = Any
@@ -52,7 +55,10 @@ class UnitOfWork(Protocol):
 
     events: EventLog
     clock: Clock
+    agreements: AgreementRepository
+    links: LinkRepository
     lists: ListRepository
+    outcomes: OutcomeRepository
     registry: RegistryRepository
 
     def __enter__(self) -> Self: ...

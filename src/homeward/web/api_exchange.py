@@ -19,7 +19,7 @@ from homeward.services.access import Action, Principal, Resource, ResourceKind
 from homeward.services.crossing_writer import StepWriter
 from homeward.services.handover import Step
 from homeward.services.list_matching import Verdict, link_party, review_link, review_queue
-from homeward.services.lists import list_drafts, list_versions, submit_registry
+from homeward.services.lists import SubmitRegistry, list_drafts, list_versions, submit_registry
 from homeward.web.context import gettext_for, guard, web
 from homeward.web.crossing_view import (
     HandoverOut,
@@ -135,7 +135,7 @@ async def lists(
 ) -> list[ListVersionOut]:
     """Every version of the party's lists, and the other side's lists addressed to it."""
     side = Side(party)
-    rows = await run_in_threadpool(list_versions, web(request).engine, (side, side.other))
+    rows = await run_in_threadpool(list_versions, (side, side.other), web(request).unit_of_work())
     return [
         ListVersionOut(
             party=v.party, kind=v.kind, recipient=v.recipient, version=v.version, size=v.size
@@ -157,7 +157,9 @@ async def submit(
     """Submit the party's registry as a new version of a list (to the other side and the
     mediator)."""
     version = await run_in_threadpool(
-        submit_registry, web(request).engine, web(request).events, Side(party), ListKind(body.kind)
+        submit_registry,
+        SubmitRegistry(Side(party), ListKind(body.kind)),
+        web(request).unit_of_work(),
     )
     return SubmitListOut(version=version)
 
@@ -169,7 +171,7 @@ async def drafts(
     _p: Annotated[Principal, Depends(Require(ResourceKind.DRAFT, Action.READ))],
 ) -> list[DraftOut]:
     """What submitting each list now would change against its last version."""
-    found = await run_in_threadpool(list_drafts, web(request).engine, Side(party))
+    found = await run_in_threadpool(list_drafts, Side(party), web(request).unit_of_work())
     return [
         DraftOut(
             kind=d.kind.value,

@@ -99,7 +99,12 @@ async def _import(
         raise HTTPException(422, [{"loc": ["body", exc.field], "msg": str(exc)}]) from None
     try:
         result = await run_in_threadpool(
-            run_import, web(request).engine, Side(party), kind, path, file.filename or "upload"
+            run_import,
+            web(request).unit_of_work,
+            Side(party),
+            kind,
+            path,
+            file.filename or "upload",
         )
     except PersonFileError as exc:
         raise HTTPException(422, [{"loc": ["body", "file"], "msg": exc.reason}]) from None
@@ -140,7 +145,7 @@ async def quarantine(
     request: Request, party: PartyCode, _p: Annotated[Principal, Depends(QUARANTINE)]
 ) -> list[QuarantineRow]:
     """Rows that could not be imported, with file, line, field and reason."""
-    rows = await run_in_threadpool(list_quarantine, web(request).engine, Side(party))
+    rows = await run_in_threadpool(list_quarantine, Side(party), web(request).unit_of_work())
     return [
         QuarantineRow(
             file_name=r.file_name.rsplit("/", 1)[-1],

@@ -26,7 +26,7 @@ from homeward.services.agreement import (
     upload_signature,
 )
 from homeward.services.crossing import manifest_reserve
-from homeward.services.exchange import NotAllowed, sign_agreement
+from homeward.services.exchange import NotAllowed, SignAgreement, sign_agreement
 from homeward.services.planning_bridge import manifest, plan_agreement, tranche_rows
 from homeward.services.rounds import NoSuchRound, chosen_round, rounds
 from homeward.web.context import gettext_for, language_of, render, web
@@ -148,7 +148,11 @@ async def sign(
     await run_in_threadpool(agreement_view, engine, agreement_id)  # 404 if none
     try:
         if principal.party is Side.MEDIATOR:
-            await run_in_threadpool(sign_agreement, agreement_id, principal.party, engine, events)
+            await run_in_threadpool(
+                sign_agreement,
+                SignAgreement(agreement_id, principal.party),
+                web(request).unit_of_work(),
+            )
         elif not signed_note.strip():
             raise SignatureRejected(
                 _("Sign the terms with your own key (homeward cosigner sign), then paste it here.")

@@ -23,7 +23,13 @@ from homeward.services.list_matching import (
     review_queue,
     run_matching,
 )
-from homeward.services.lists import list_difference, list_versions, submit_registry
+from homeward.services.lists import (
+    CompareVersions,
+    SubmitRegistry,
+    list_difference,
+    list_versions,
+    submit_registry,
+)
 from homeward.web.context import gettext_for, guard, render, web
 from homeward.web.errors import NotFound
 from homeward.web.params import BaseVersion, RowId, Version
@@ -47,7 +53,9 @@ def _visible(principal: Principal) -> tuple[Side, ...]:
 async def lists_page(
     request: Request, principal: Annotated[Principal, Depends(LIST_READ)], notice: str = ""
 ) -> Response:
-    versions = await run_in_threadpool(list_versions, web(request).engine, _visible(principal))
+    versions = await run_in_threadpool(
+        list_versions, _visible(principal), web(request).unit_of_work()
+    )
     if principal.role.is_party:
         # The other side's lists count only where they were addressed to this party.
         versions = [v for v in versions if principal.party.value in (v.party, v.recipient)]
@@ -64,7 +72,9 @@ async def submit(
 ) -> Response:
     _ = gettext_for(request)
     if kind not in {k.value for k in SUBMITTABLE}:
-        versions = await run_in_threadpool(list_versions, web(request).engine, _visible(principal))
+        versions = await run_in_threadpool(
+            list_versions, _visible(principal), web(request).unit_of_work()
+        )
         return render(
             request,
             "lists.html",
@@ -76,7 +86,9 @@ async def submit(
             status=422,
         )
     version = await run_in_threadpool(
-        submit_registry, web(request).engine, web(request).events, principal.party, ListKind(kind)
+        submit_registry,
+        SubmitRegistry(principal.party, ListKind(kind)),
+        web(request).unit_of_work(),
     )
     return RedirectResponse(f"/lists?notice=submitted-{kind}-v{version}", status_code=303)
 
@@ -98,7 +110,9 @@ async def diff(
     shared = to is principal.party
     await guard(request, principal, Action.READ, Resource(ResourceKind.LIST, side, kind, shared))
     changes = await run_in_threadpool(
-        list_difference, web(request).engine, side, list_kind, to, old, new
+        list_difference,
+        CompareVersions(side, list_kind, to, old, new),
+        web(request).unit_of_work(),
     )
     return render(request, "_list_diff.html", {"changes": changes, "old": old, "new": new})
 

@@ -14,6 +14,7 @@ from homeward.domain.outcomes import Outcome
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.access import Action, Principal, ResourceKind
 from homeward.services.outcomes import registry_outcomes
+from homeward.services.unit_of_work import UnitOfWork
 from homeward.web.context import render, web
 from homeward.web.errors import BadInput
 from homeward.web.security import Require
@@ -25,6 +26,7 @@ PAGE = 50
 
 def outcome_rows(
     engine: Engine,
+    uow: UnitOfWork,
     party: Side,
     kind: str,
     outcome: str,
@@ -40,7 +42,7 @@ def outcome_rows(
             "outcome",
             f"outcome must be one of {', '.join(o.value for o in Outcome)}, not {outcome!r}",
         )
-    outcomes = registry_outcomes(engine, party, RegistryKind(kind), viewer)
+    outcomes = registry_outcomes(party, RegistryKind(kind), viewer, uow)
     counts: dict[str, int] = {o.value: 0 for o in Outcome}
     for o in outcomes.values():
         counts[o.outcome.value] += 1
@@ -100,6 +102,7 @@ async def outcomes_page(
     data = await run_in_threadpool(
         outcome_rows,
         web(request).engine,
+        web(request).unit_of_work(),
         Side(party.upper()),
         kind,
         outcome,
@@ -126,6 +129,7 @@ async def outcomes_api(
     return await run_in_threadpool(
         outcome_rows,
         web(request).engine,
+        web(request).unit_of_work(),
         Side(party.upper()),
         kind,
         outcome,

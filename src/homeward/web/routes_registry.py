@@ -136,7 +136,7 @@ async def import_file(
             )
         return await _registry_page(request, side, errors, kind=kind or "holdings", status=422)
     job = web(request).jobs.start(
-        web(request).engine,
+        web(request).unit_of_work,
         side,
         RegistryKind(kind),
         path,
@@ -178,7 +178,9 @@ async def import_status(
 async def quarantine(
     request: Request, party: str, _p: Annotated[Principal, Depends(QUARANTINE)]
 ) -> Response:
-    rows = await run_in_threadpool(list_quarantine, web(request).engine, Side(party.upper()))
+    rows = await run_in_threadpool(
+        list_quarantine, Side(party.upper()), web(request).unit_of_work()
+    )
     explain = explainer(gettext_for(request))
     return render(
         request,

@@ -10,8 +10,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from homeward.adapters.unit_of_work import SqlUnitOfWork
 from homeward.bootstrap import Workspace, workspace_on
 from homeward.services.accounts import create_demo_users
+from homeward.services.exchange import RecordLinks, record_identity_links
 from homeward.settings import Settings
 from homeward.web.app import create_app
 
@@ -75,7 +77,7 @@ def seed_review_pairs(engine: Engine, limit: int = 3) -> int:
     from homeward.adapters.tables_exchange import identity_links
     from homeward.adapters.tables_registry import persons
     from homeward.services.events import MemoryEventSink
-    from homeward.services.exchange import IdentityLink, record_links
+    from homeward.services.exchange import IdentityLink
     from homeward.web.search import skeleton
 
     fields = ("surname", "given_name", "patronymic", "date_of_birth", "sex", "rank")
@@ -109,5 +111,5 @@ def seed_review_pairs(engine: Engine, limit: int = 3) -> int:
         links.append(IdentityLink(sought.id, best.id, 0.55, "review", reasons))  # type: ignore[attr-defined]
         if len(links) >= limit:
             break
-    record_links(links, engine, MemoryEventSink())
+    record_identity_links(RecordLinks(links), SqlUnitOfWork(engine, MemoryEventSink()))
     return len(links)

@@ -15,12 +15,12 @@ from html import escape
 from pathlib import Path
 
 from fastapi import UploadFile
-from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from homeward.adapters.personfile import SUPPORTED_SUFFIXES, PersonFileError
 from homeward.domain.values import RegistryKind, Side
 from homeward.services.registry import ImportPersonFile, ImportResult, import_person_file
+from homeward.services.unit_of_work import UnitOfWorkFactory
 
 
 class UploadRefused(ValueError):
@@ -149,7 +149,7 @@ async def save_upload(upload: UploadFile, max_bytes: int) -> Path:
 
 
 def run_import(
-    engine: Engine, party: Side, kind: RegistryKind, path: Path, original: str
+    new_uow: UnitOfWorkFactory, party: Side, kind: RegistryKind, path: Path, original: str
 ) -> ImportResult:
     """Import a saved upload under its original file name, then remove it."""
     folder = Path(tempfile.mkdtemp(prefix="homeward-import-"))
@@ -157,7 +157,7 @@ def run_import(
     try:
         shutil.move(str(path), target)
         command = ImportPersonFile(party, kind, target, file_name=Path(original).name)
-        return import_person_file(command, engine)
+        return import_person_file(command, new_uow())
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         path.unlink(missing_ok=True)
@@ -190,7 +190,7 @@ class ImportJobs:
 
     def start(
         self,
-        engine: Engine,
+        new_uow: UnitOfWorkFactory,
         party: Side,
         kind: RegistryKind,
         path: Path,
@@ -209,7 +209,7 @@ class ImportJobs:
             try:
                 shutil.move(str(path), target)
                 command = ImportPersonFile(party, kind, target, encoding, job.file_name)
-                job.result = import_person_file(command, engine, progress)
+                job.result = import_person_file(command, new_uow(), progress)
             except PersonFileError as exc:
                 job.error = exc.reason if exc.line is None else f"line {exc.line}: {exc.reason}"
                 job.error_template, job.error_values = exc.template, exc.values
