@@ -47,6 +47,23 @@ def test_values_in_ukrainian_and_spaces_are_read_as_the_row_reader_reads_them(
     assert columns_table(clean, se.REGISTRY).equals(_rows_table(path))
 
 
+def test_values_padded_with_any_unicode_space_are_trimmed_as_the_row_reader_trims_them(
+    tmp_path: Path,
+) -> None:
+    line_ends_and_separators = "\n\r\x1c\x1d\x1e\x1f"
+    spaces = "".join(
+        c
+        for c in map(chr, range(0x3001))
+        if (c + "a").strip() == "a" and c not in line_ends_and_separators
+    )
+    rows = [("A1", f"{spaces}Коваль{spaces}", f"Олена{spaces}", "F", f"{spaces}1990", "", "")]
+    path = write_table(HEADER, rows, tmp_path / "reg.csv")
+    clean = read_clean_csv(path, MATCHED_FIELDS)
+    assert clean is not None
+    assert clean.column("surname").to_pylist() == ["Коваль"]
+    assert columns_table(clean, se.REGISTRY).equals(_rows_table(path))
+
+
 @pytest.mark.parametrize(
     ("row", "why"),
     [
