@@ -82,6 +82,7 @@ bench: install-dev
 
 bench-matching: install-dev
 	$(BIN)/python bench/bench_matching.py
+	$(BIN)/python bench/bench_match_cli.py --backends duckdb
 
 # Screenshots of every page with the demo's data, for docs/screenshots/.
 screenshots: install-dev

@@ -18,12 +18,13 @@ import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 
 from homeward.domain.person import PersonRecord
+from homeward.domain.values import PartialDate
 from homeward.matching.normalise import (
-    _code,
     _given_info,
     _patronymic_info,
     _surname_info,
     _unit,
+    codes,
 )
 
 
@@ -107,10 +108,75 @@ def _records_table(records: Sequence[PersonRecord], source: str) -> pa.Table:
         "dob_y": pa.array(years, type=pa.int32()),
         "dob_m": pa.array(months, type=pa.int32()),
         "dob_d": pa.array(days, type=pa.int32()),
-        "service_number": pa.array(list(map(_code, numbers)), type=pa.string()),
+        "service_number": pa.array(codes(numbers), type=pa.string()),
         "unit": unit,
-        "document_number": pa.array(list(map(_code, documents)), type=pa.string()),
+        "document_number": pa.array(codes(documents), type=pa.string()),
         "sex": pa.array(sex, type=pa.string()),
         "source_dataset": pa.array([source] * len(ids), type=pa.string()),
     }  # fmt: skip
     return pa.table(columns)
+
+
+def _spread_arrow(
+    column: pa.Array, by: Callable[[Any], tuple[Any, ...]], types: Sequence[pa.DataType]
+) -> list[pa.Array]:
+    """As ``_spread`` for an Arrow column: Arrow finds the distinct values, ``by`` runs once
+    on each, and a null stays null in every derived column."""
+    encoded = pc.dictionary_encode(column)
+    derived = [by(v) for v in encoded.dictionary.to_pylist()]
+    return [
+        pc.take(pa.array([d[i] for d in derived], type=t), encoded.indices)
+        for i, t in enumerate(types)
+    ]
+
+
+def _date_parts(text: str) -> tuple[Any, ...]:
+    d = PartialDate.parse(text)
+    full = f"{d.year:04d}-{d.month:02d}-{d.day:02d}" if d.day is not None else None
+    return full, d.year, d.month, d.day
+
+
+def columns_table(table: pa.Table, source: str) -> pa.Table:
+    """The engine's input from a person file's validated columns (strings, empty as null,
+    ``sex`` canonical; see ``adapters.personfile_columns``); equal to ``records_table`` of
+    the same file's records, without making a record per row."""
+    with _gc_paused():
+        return _columns_table(table, source)
+
+
+def _columns_table(table: pa.Table, source: str) -> pa.Table:
+    rows = table.num_rows
+    string = pa.string()
+
+    def column(name: str) -> pa.Array:
+        if name in table.column_names:
+            return table.column(name).combine_chunks()
+        return pa.nulls(rows, type=string)
+
+    sex = column("sex")
+    keyed = pc.binary_join_element_wise(column("given_name"), pc.fill_null(sex, ""), "\x1f")
+    s_key, s_fold, s_phon = _spread_arrow(column("surname"), _surname, [string] * 3)
+    g_key, g_fold, g_phon, g_canon = _spread_arrow(keyed, _given, [string] * 4)
+    p_key, p_fold = _spread_arrow(column("patronymic"), _patronymic, [string] * 2)
+    (unit,) = _spread_arrow(column("unit"), lambda u: (_unit(u),), [string])
+    int32 = pa.int32()
+    full, years, months, days = _spread_arrow(
+        column("date_of_birth"), _date_parts, [string, int32, int32, int32]
+    )
+    columns = {
+        "unique_id": column("record_id"),
+        "given_key": g_key, "given_fold": g_fold, "given_phon": g_phon, "given_canon": g_canon,
+        "surname_key": s_key, "surname_fold": s_fold, "surname_phon": s_phon,
+        "patronymic_key": p_key, "patronymic_fold": p_fold,
+        "dob": full, "dob_y": years, "dob_m": months, "dob_d": days,
+        "service_number": _codes(column("service_number")),
+        "unit": unit,
+        "document_number": _codes(column("document_number")),
+        "sex": sex,
+        "source_dataset": pa.array([source] * rows, type=string),
+    }  # fmt: skip
+    return pa.table(columns)
+
+
+def _codes(column: pa.Array) -> pa.Array:
+    return pa.array(codes(column.to_pylist()), type=pa.string())

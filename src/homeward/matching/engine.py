@@ -60,6 +60,14 @@ def registry_table(records: Sequence[PersonRecord]) -> FeatureTable:
     return FeatureTable(records_table(records, se.REGISTRY), len(records))
 
 
+def registry_columns(table: Any) -> FeatureTable:
+    """A registry from its validated Arrow columns (``adapters.personfile_columns``)."""
+    from homeward.matching import splink_engine as se
+    from homeward.matching.columns import columns_table
+
+    return FeatureTable(columns_table(table, se.REGISTRY), table.num_rows)
+
+
 Registry = Sequence[MatchFeatures] | FeatureTable
 
 

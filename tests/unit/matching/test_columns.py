@@ -7,6 +7,7 @@ from homeward.domain.values import PartialDate, Sex
 from homeward.matching import splink_engine as se
 from homeward.matching.columns import records_table
 from homeward.matching.engine import features
+from homeward.matching.normalise import _code, codes
 from homeward.matching.synth_compound import generate
 
 
@@ -28,3 +29,12 @@ def test_the_column_wise_table_equals_the_row_wise_one() -> None:
 
 def test_an_empty_registry_gives_an_empty_table() -> None:
     assert records_table([], se.REGISTRY).num_rows == 0
+
+
+def test_codes_in_one_pass_equal_codes_one_by_one() -> None:
+    texts = ["  ч-12 ", None, "", "-", "МВ000123", "ab 7", "Щ1/ї2", "x\ny", "ẞ9"]
+    assert codes(texts) == [_code(t) for t in texts]
+    assert codes([t for t in texts if t is None or "\n" not in t]) == [
+        _code(t) for t in texts if t is None or "\n" not in t
+    ]
+    assert codes([]) == []
