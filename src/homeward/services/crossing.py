@@ -66,10 +66,11 @@ from homeward.services.access import (
     ResourceKind,
     authorize,
     decide,
+    joined,
 )
 from homeward.services.disclosure import committed_outcome
 from homeward.services.events import EventSink
-from homeward.services.handover import Step, advance_in, free_code, parse_code
+from homeward.services.handover import Step, advance_in, free_code, load_handover, parse_code
 
 PENDING, ACCEPTED, DECLINED, SUPERSEDED = "pending", "accepted", "declined", "superseded"
 NEXT_STEP: dict[HandoverState, Step] = {
@@ -161,6 +162,18 @@ class Card:
     @property
     def to_party(self) -> Side:
         return self.from_party.other
+
+
+@dataclass(frozen=True, slots=True)
+class StepTaken:
+    """What one confirmation changed, as the caller may see it, and the step it may take
+    next (None when none is its to take)."""
+
+    id: int
+    step: Step
+    previous: str
+    state: str
+    next_step: Step | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -738,10 +751,19 @@ def take_step(
 ) -> Card:
     """Take one step for ``principal``: receipt by the receiving party's officer alone,
     every other step by the field verifier (``InvalidTransition`` when the state does not
-    allow it)."""
-    with desk.engine.begin() as conn:
-        _step_in(conn, desk, principal, handover_id, step, note)
+    allow it); answers the whole card."""
+    with joined(desk.engine, desk.access_log) as (conn, log):
+        _step_in(conn, desk, principal, handover_id, step, note, log)
         return _card_in(conn, desk, principal, handover_id, check=False)
+
+
+def confirm_step(
+    desk: Desk, principal: Principal, handover_id: int, step: Step, note: str | None = None
+) -> StepTaken:
+    """``take_step`` answering what changed rather than the card: the access decision,
+    the step and its ledger event in one transaction, nothing read again."""
+    with joined(desk.engine, desk.access_log) as (conn, log):
+        return _step_in(conn, desk, principal, handover_id, step, note, log)
 
 
 def _step_in(
@@ -751,28 +773,37 @@ def _step_in(
     handover_id: int,
     step: Step,
     note: str | None = None,
-) -> None:
-    """One step inside the caller's transaction, after the access policy said yes."""
-    row = conn.execute(select(handovers.c.from_party).where(handovers.c.id == handover_id)).first()
-    if row is None:
-        raise NoResultFound(f"no handover {handover_id}")
-    receiving = Side(row.from_party).other
+    log: AccessLog | None = None,
+) -> StepTaken:
+    """One step inside the caller's transaction, after the access policy said yes (its
+    decision logged through ``log``: in this transaction, or else on its own)."""
+    log = log or desk.access_log
+    handover = load_handover(conn, handover_id)
+    receiving = handover.from_side.other
+    was = state_seen_by(handover.state, handover.exception, principal.party)
     kind = ResourceKind.RECEIPT if step is Step.RECEIVE else ResourceKind.HANDOVER
-    authorize(principal, Action.WRITE, Resource(kind, receiving, str(handover_id)), desk.access_log)
+    authorize(principal, Action.WRITE, Resource(kind, receiving, str(handover_id)), log)
     if note and step is Step.CONFIRM_FREE_WILL:
         authorize(
-            principal,
-            Action.WRITE,
-            Resource(ResourceKind.INTERVIEW, None, str(handover_id)),
-            desk.access_log,
+            principal, Action.WRITE, Resource(ResourceKind.INTERVIEW, None, str(handover_id)), log
         )
-    advance_in(
+    state = advance_in(
         conn,
         handover_id,
         step,
         desk.events,
         actor=principal.username,
         note=note if step is Step.CONFIRM_FREE_WILL else None,
+        loaded=handover,
+    )
+    after = NEXT_STEP.get(state)
+    next_kind = ResourceKind.RECEIPT if after is Step.RECEIVE else ResourceKind.HANDOVER
+    return StepTaken(
+        id=handover_id,
+        step=step,
+        previous=was,
+        state=state_seen_by(state, handover.exception, principal.party),
+        next_step=after if after and _may(principal, Action.WRITE, next_kind, receiving) else None,
     )
 
 
@@ -785,7 +816,7 @@ def record_exception(
 ) -> Card:
     """Mark the handover failed and leave a pending proposal that keeps parity; the card
     carries it (or, in ``problem``, why no remedy is left)."""
-    with desk.engine.begin() as conn:
+    with joined(desk.engine, desk.access_log) as (conn, log):
         row = conn.execute(
             select(handovers.c.from_party).where(handovers.c.id == handover_id)
         ).first()
@@ -796,14 +827,14 @@ def record_exception(
             principal,
             Action.WRITE,
             Resource(ResourceKind.HANDOVER, receiving, str(handover_id)),
-            desk.access_log,
+            log,
         )
         if note:
             authorize(
                 principal,
                 Action.WRITE,
                 Resource(ResourceKind.INTERVIEW, None, str(handover_id)),
-                desk.access_log,
+                log,
             )
         loaded = load_exchange(conn, _agreement_of(conn, handover_id))
         failed = loaded.exchange.handover(handover_id)
@@ -849,12 +880,12 @@ def _with_problem(shown: Card, problem: str | None) -> Card:
 def decide_proposal(desk: Desk, principal: Principal, proposal_id: int, accept: bool) -> Decided:
     """Accept (apply) or decline a pending proposal. A decline, or an accept that finds the
     proposal stale, asks the exchange for the next remedy and keeps it pending."""
-    with desk.engine.begin() as conn:
+    with joined(desk.engine, desk.access_log) as (conn, log):
         authorize(
             principal,
             Action.WRITE,
             Resource(ResourceKind.PROPOSAL, None, str(proposal_id)),
-            desk.access_log,
+            log,
         )
         row = conn.execute(
             select(rebalancing_proposals).where(rebalancing_proposals.c.id == proposal_id)
@@ -1044,7 +1075,7 @@ def _apply_one(desk: Desk, principal: Principal, item: QueuedStep) -> QueuedOutc
 
 
 def _apply_one_in(desk: Desk, principal: Principal, item: QueuedStep) -> QueuedOutcome:
-    with desk.engine.begin() as conn:
+    with joined(desk.engine, desk.access_log) as (conn, log):
         seen = conn.execute(select(queued_steps).where(queued_steps.c.id == item.id)).first()
         if seen is not None:
             return QueuedOutcome(item.id, "duplicate", seen.state_after, seen.detail)
@@ -1076,7 +1107,7 @@ def _apply_one_in(desk: Desk, principal: Principal, item: QueuedStep) -> QueuedO
                 detail = f"the handover is now {now}, not {item.seen_state} as this device saw"
             else:
                 try:  # both are raised before the step writes anything
-                    _step_in(conn, desk, principal, item.handover_id, item.step)
+                    _step_in(conn, desk, principal, item.handover_id, item.step, log=log)
                 except (InvalidTransition, AccessDenied) as exc:
                     outcome, detail = "conflict", str(exc)
         state_after = conn.execute(

@@ -303,6 +303,14 @@ async def one_handover(
     return handover_out(card, gettext_for(request))
 
 
+class StepOut(BaseModel):
+    id: int
+    step: str
+    previous: str = Field(description="the state before the step, as the caller may see it")
+    state: str = Field(description="the state after it, as the caller may see it")
+    next_step: str | None = Field(None, description="the next step the caller may take")
+
+
 @router.post(
     "/handovers/{handover_id}/steps", responses={**DENIED, 409: {"description": "not now"}}
 )
@@ -314,23 +322,35 @@ async def take_step(
         Principal,
         Depends(Require(ResourceKind.HANDOVER, Action.READ, checks_object=True)),
     ],
-) -> HandoverOut:
+    card: Annotated[bool, Query(description="answer the whole handover instead")] = False,
+) -> StepOut | HandoverOut:
     """Take the next step of a handover: the field verifier takes every step but receipt,
-    which the receiving party's officer alone confirms. 409 when the handover's state does
-    not allow the step."""
-    d, _ = _desk(request), gettext_for(request)
+    which the receiving party's officer alone confirms. Answers what changed
+    ``{id, step, previous, state, next_step}``, or the whole handover with ``?card=true``.
+    409 when the handover's state does not allow the step."""
+    d, step = _desk(request), Step(body.step)
 
-    def work() -> crossing.Card:  # one worker-thread hop for the whole confirmation
+    def work() -> crossing.StepTaken | crossing.Card:  # one worker-thread hop in all
         try:
-            return crossing.take_step(d, principal, handover_id, Step(body.step))
+            if card:
+                return crossing.take_step(d, principal, handover_id, step)
+            return crossing.confirm_step(d, principal, handover_id, step)
         except InvalidTransition as exc:
             raise Conflict(str(exc)) from None
 
     try:
-        card = await run_in_threadpool(work)
+        done = await run_in_threadpool(work)
     except NoResultFound as exc:
         raise _missing(exc) from None
-    return handover_out(card, _)
+    if isinstance(done, crossing.Card):
+        return handover_out(done, gettext_for(request))
+    return StepOut(
+        id=done.id,
+        step=done.step.value,
+        previous=done.previous,
+        state=done.state,
+        next_step=done.next_step.value if done.next_step else None,
+    )
 
 
 @router.post(
