@@ -204,3 +204,23 @@ def test_guessing_the_current_password_from_a_session_is_throttled_like_a_login(
         "/api/v1/token", data={"username": "ua.officer", "password": passwords["ua.officer"]}
     )
     assert refused.status_code == 429
+
+
+@pytest.mark.parametrize("how", ["logged_out", "disabled"])
+def test_a_confirmation_with_a_revoked_token_is_refused_at_once(site, how) -> None:
+    client, passwords, engine = site
+    token = bearer(client, "med.verifier", passwords["med.verifier"])
+
+    def confirm() -> int:
+        return client.post(
+            "/api/v1/handovers/999999/steps", json={"step": "check_in"}, headers=token
+        ).status_code
+
+    assert confirm() == 404  # the account is read and the route reached: no such handover
+    if how == "logged_out":
+        assert client.post("/api/v1/logout", headers=token).status_code == 204
+    else:
+        user_id = user_id_of(engine, "med.verifier")
+        assert user_id is not None
+        set_active(engine, user_id, False)
+    assert confirm() == 401

@@ -86,16 +86,23 @@ class LedgerStore:
     def _lock_head(self) -> int:
         """Take the write lock before reading anything, then read the size.
 
-        The insert (``ON CONFLICT DO NOTHING`` is understood by SQLite and PostgreSQL alike)
-        creates the head row once; the no-op UPDATE then locks it on PostgreSQL, and on
+        The no-op UPDATE locks the head row on PostgreSQL and answers the size in the same
+        round trip; the insert (``ON CONFLICT DO NOTHING`` is understood by SQLite and
+        PostgreSQL alike) creates the row the first time, and the UPDATE is repeated. On
         SQLite the first write starts the write transaction (waiting on the busy timeout).
         Concurrent appends therefore queue up instead of racing for the same indexes.
         """
-        self.conn.execute(_ENSURE_HEAD)
-        self.conn.execute(
-            update(ledger_head).where(ledger_head.c.id == _HEAD_ID).values(size=ledger_head.c.size)
+        lock = (
+            update(ledger_head)
+            .where(ledger_head.c.id == _HEAD_ID)
+            .values(size=ledger_head.c.size)
+            .returning(ledger_head.c.size)
         )
-        return self.size()
+        size = self.conn.execute(lock).scalar()  # one round trip once the head exists
+        if size is None:
+            self.conn.execute(_ENSURE_HEAD)
+            size = self.conn.execute(lock).scalar_one()
+        return int(size)
 
     def lock_head(self) -> int:
         """Lock the log (as an append does) and return its size: two checkpoint signers

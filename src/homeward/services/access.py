@@ -16,7 +16,8 @@ False
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -386,6 +387,54 @@ def keep_after_rollback(log: AccessLog) -> None:
     """After a rollback: write again what ``within_transaction``'s log had written."""
     if isinstance(log, TransactionAccessLog):
         log.keep_after_rollback()
+
+
+class _JoinedAccessLog:
+    """Decisions written in the caller's transaction: an allowed one becomes durable with
+    the work it allowed (one commit, not two). A refusal is committed on its own at once,
+    since the refusal rolls the transaction back; so is every decision of a transaction
+    that does not commit (``rescue``): none answered is ever lost."""
+
+    def __init__(self, conn: Connection, standalone: SqlAccessLog) -> None:
+        self.conn = conn
+        self.standalone = standalone
+        self.kept: list[tuple[Principal, Action, Resource, Decision]] = []
+
+    def record(self, principal: Principal, action: Action, resource: Resource, d: Decision) -> None:
+        if not d.allowed:
+            self.standalone.record(principal, action, resource, d)
+            return
+        row = _row(self.standalone.clock(), principal, action, resource, d)
+        self.conn.execute(insert(access_log), [row])
+        self.kept.append((principal, action, resource, d))
+
+    def flush(self) -> None:
+        """Kept with the caller's commit."""
+
+    def rescue(self) -> None:
+        for entry in self.kept:
+            self.standalone.record(*entry)
+        self.kept.clear()
+
+
+@contextmanager
+def joined(engine: Engine, log: AccessLog) -> Iterator[tuple[Connection, AccessLog]]:
+    """One transaction on ``engine`` and an access log that writes its decisions in it
+    when ``log`` is the database's own (else ``log`` itself): the decisions commit with the
+    work, and are committed on their own when the transaction fails or rolls back."""
+    if not isinstance(log, SqlAccessLog) or log.engine is not engine:
+        with engine.begin() as conn:
+            yield conn, log
+        return
+    inner: _JoinedAccessLog | None = None
+    try:
+        with engine.begin() as conn:
+            inner = _JoinedAccessLog(conn, log)
+            yield conn, inner
+    except BaseException:
+        if inner is not None:
+            inner.rescue()
+        raise
 
 
 class MemoryAccessLog:

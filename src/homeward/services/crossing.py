@@ -66,12 +66,11 @@ from homeward.services.access import (
     ResourceKind,
     authorize,
     decide,
-    keep_after_rollback,
-    within_transaction,
+    joined,
 )
 from homeward.services.disclosure import committed_outcome
 from homeward.services.events import EventSink
-from homeward.services.handover import Step, advance_in, free_code, parse_code
+from homeward.services.handover import Step, advance_in, free_code, load_handover, parse_code
 
 PENDING, ACCEPTED, DECLINED, SUPERSEDED = "pending", "accepted", "declined", "superseded"
 NEXT_STEP: dict[HandoverState, Step] = {
@@ -167,20 +166,14 @@ class Card:
 
 @dataclass(frozen=True, slots=True)
 class StepTaken:
-    """What a step answers over the API: the handover as ``principal`` may see it now and
-    what they may do next, without the person's record and the parity that the console's
-    card shows (``card`` gives those)."""
+    """What one confirmation changed, as the caller may see it, and the step it may take
+    next (None when none is its to take)."""
 
     id: int
-    code: str
-    day: int
-    from_party: Side
-    category: Category
+    step: Step
+    previous: str
     state: str
-    exception: str | None
-    outside_parity: bool
     next_step: Step | None
-    proposals: tuple[ProposalView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -758,30 +751,19 @@ def take_step(
 ) -> Card:
     """Take one step for ``principal``: receipt by the receiving party's officer alone,
     every other step by the field verifier (``InvalidTransition`` when the state does not
-    allow it)."""
-    log = desk.access_log
-    try:
-        with desk.engine.begin() as conn:
-            log = within_transaction(desk.access_log, conn)
-            _step_in(conn, desk, principal, handover_id, step, note, log=log)
-            return _card_in(conn, desk, principal, handover_id, check=False)
-    except BaseException:
-        keep_after_rollback(log)
-        raise
+    allow it); answers the whole card."""
+    with joined(desk.engine, desk.access_log) as (conn, log):
+        _step_in(conn, desk, principal, handover_id, step, note, log)
+        return _card_in(conn, desk, principal, handover_id, check=False)
 
 
-def confirm_step(desk: Desk, principal: Principal, handover_id: int, step: Step) -> StepTaken:
-    """``take_step`` for the API: the same checks, step and event, with the access decision
-    written in the step's own transaction (one commit), answering the handover's state
-    rather than the whole card. ``services.crossing_writer`` applies many at once."""
-    log = desk.access_log
-    try:
-        with desk.engine.begin() as conn:
-            log = within_transaction(desk.access_log, conn)
-            return confirm_in(conn, desk, log, principal, handover_id, step)
-    except BaseException:
-        keep_after_rollback(log)
-        raise
+def confirm_step(
+    desk: Desk, principal: Principal, handover_id: int, step: Step, note: str | None = None
+) -> StepTaken:
+    """``take_step`` answering what changed rather than the card: the access decision,
+    the step and its ledger event in one transaction, nothing read again."""
+    with joined(desk.engine, desk.access_log) as (conn, log):
+        return _step_in(conn, desk, principal, handover_id, step, note, log)
 
 
 def confirm_in(
@@ -792,50 +774,9 @@ def confirm_in(
     handover_id: int,
     step: Step,
 ) -> StepTaken:
-    """One confirmation inside the caller's transaction, its decisions kept by ``log``."""
-    row = conn.execute(
-        select(handovers, tranches.c.day)
-        .join(tranches, tranches.c.id == handovers.c.tranche_id)
-        .where(handovers.c.id == handover_id)
-    ).first()
-    if row is None:
-        raise NoResultFound(f"no handover {handover_id}")
-    state = _step_in(conn, desk, principal, handover_id, step, log=log, row=row)
-    return _taken(conn, principal, row, state)
-
-
-def _taken(conn: Connection, principal: Principal, row: Any, now: HandoverState) -> StepTaken:
-    """The answer to a step, decided as ``_card_in`` decides the card's same fields."""
-    from_party = Side(row.from_party)
-    exception = HandoverException(row.exception) if row.exception else None
-    step = NEXT_STEP.get(now)
-    kind = ResourceKind.RECEIPT if step is Step.RECEIVE else ResourceKind.HANDOVER
-    proposals: tuple[ProposalView, ...] = ()
-    if _may(principal, Action.READ, ResourceKind.PROPOSAL, None):
-        pending = conn.execute(
-            select(rebalancing_proposals)
-            .where(
-                rebalancing_proposals.c.state == PENDING,
-                (rebalancing_proposals.c.handover_id == row.id)
-                | (rebalancing_proposals.c.held_back_id == row.id),
-            )
-            .order_by(rebalancing_proposals.c.id)
-        ).all()
-        if pending:
-            loaded = load_exchange(conn, _agreement_of(conn, int(row.id)))
-            proposals = tuple(_proposal_view(conn, p, loaded) for p in pending)
-    return StepTaken(
-        id=int(row.id),
-        code=row.checkin_code,
-        day=int(row.day),
-        from_party=from_party,
-        category=Category(row.category),
-        state=state_seen_by(now, exception, principal.party),
-        exception=(seen.value if (seen := exception_seen_by(exception, principal.party)) else None),
-        outside_parity=bool(row.outside_parity),
-        next_step=step if step and _may(principal, Action.WRITE, kind, from_party.other) else None,
-        proposals=proposals,
-    )
+    """One confirmation inside the caller's transaction, its decisions kept by ``log``
+    (``services.crossing_writer`` applies many in one transaction)."""
+    return _step_in(conn, desk, principal, handover_id, step, None, log)
 
 
 def _step_in(
@@ -845,36 +786,37 @@ def _step_in(
     handover_id: int,
     step: Step,
     note: str | None = None,
-    *,
     log: AccessLog | None = None,
-    row: Any = None,
-) -> HandoverState:
-    """One step inside the caller's transaction, after the access policy said yes;
-    ``row``: the handover when the caller has loaded it already."""
+) -> StepTaken:
+    """One step inside the caller's transaction, after the access policy said yes (its
+    decision logged through ``log``: in this transaction, or else on its own)."""
     log = log or desk.access_log
-    if row is None:
-        row = conn.execute(
-            select(handovers.c.from_party).where(handovers.c.id == handover_id)
-        ).first()
-    if row is None:
-        raise NoResultFound(f"no handover {handover_id}")
-    receiving = Side(row.from_party).other
+    handover = load_handover(conn, handover_id)
+    receiving = handover.from_side.other
+    was = state_seen_by(handover.state, handover.exception, principal.party)
     kind = ResourceKind.RECEIPT if step is Step.RECEIVE else ResourceKind.HANDOVER
     authorize(principal, Action.WRITE, Resource(kind, receiving, str(handover_id)), log)
     if note and step is Step.CONFIRM_FREE_WILL:
         authorize(
-            principal,
-            Action.WRITE,
-            Resource(ResourceKind.INTERVIEW, None, str(handover_id)),
-            log,
+            principal, Action.WRITE, Resource(ResourceKind.INTERVIEW, None, str(handover_id)), log
         )
-    return advance_in(
+    state = advance_in(
         conn,
         handover_id,
         step,
         desk.events,
         actor=principal.username,
         note=note if step is Step.CONFIRM_FREE_WILL else None,
+        loaded=handover,
+    )
+    after = NEXT_STEP.get(state)
+    next_kind = ResourceKind.RECEIPT if after is Step.RECEIVE else ResourceKind.HANDOVER
+    return StepTaken(
+        id=handover_id,
+        step=step,
+        previous=was,
+        state=state_seen_by(state, handover.exception, principal.party),
+        next_step=after if after and _may(principal, Action.WRITE, next_kind, receiving) else None,
     )
 
 
@@ -887,7 +829,7 @@ def record_exception(
 ) -> Card:
     """Mark the handover failed and leave a pending proposal that keeps parity; the card
     carries it (or, in ``problem``, why no remedy is left)."""
-    with desk.engine.begin() as conn:
+    with joined(desk.engine, desk.access_log) as (conn, log):
         row = conn.execute(
             select(handovers.c.from_party).where(handovers.c.id == handover_id)
         ).first()
@@ -898,14 +840,14 @@ def record_exception(
             principal,
             Action.WRITE,
             Resource(ResourceKind.HANDOVER, receiving, str(handover_id)),
-            desk.access_log,
+            log,
         )
         if note:
             authorize(
                 principal,
                 Action.WRITE,
                 Resource(ResourceKind.INTERVIEW, None, str(handover_id)),
-                desk.access_log,
+                log,
             )
         loaded = load_exchange(conn, _agreement_of(conn, handover_id))
         failed = loaded.exchange.handover(handover_id)
@@ -951,12 +893,12 @@ def _with_problem(shown: Card, problem: str | None) -> Card:
 def decide_proposal(desk: Desk, principal: Principal, proposal_id: int, accept: bool) -> Decided:
     """Accept (apply) or decline a pending proposal. A decline, or an accept that finds the
     proposal stale, asks the exchange for the next remedy and keeps it pending."""
-    with desk.engine.begin() as conn:
+    with joined(desk.engine, desk.access_log) as (conn, log):
         authorize(
             principal,
             Action.WRITE,
             Resource(ResourceKind.PROPOSAL, None, str(proposal_id)),
-            desk.access_log,
+            log,
         )
         row = conn.execute(
             select(rebalancing_proposals).where(rebalancing_proposals.c.id == proposal_id)
@@ -1146,7 +1088,7 @@ def _apply_one(desk: Desk, principal: Principal, item: QueuedStep) -> QueuedOutc
 
 
 def _apply_one_in(desk: Desk, principal: Principal, item: QueuedStep) -> QueuedOutcome:
-    with desk.engine.begin() as conn:
+    with joined(desk.engine, desk.access_log) as (conn, log):
         seen = conn.execute(select(queued_steps).where(queued_steps.c.id == item.id)).first()
         if seen is not None:
             return QueuedOutcome(item.id, "duplicate", seen.state_after, seen.detail)
@@ -1178,7 +1120,7 @@ def _apply_one_in(desk: Desk, principal: Principal, item: QueuedStep) -> QueuedO
                 detail = f"the handover is now {now}, not {item.seen_state} as this device saw"
             else:
                 try:  # both are raised before the step writes anything
-                    _step_in(conn, desk, principal, item.handover_id, item.step)
+                    _step_in(conn, desk, principal, item.handover_id, item.step, log=log)
                 except (InvalidTransition, AccessDenied) as exc:
                     outcome, detail = "conflict", str(exc)
         state_after = conn.execute(

@@ -204,6 +204,11 @@ def _load(conn: Connection, handover_id: int) -> tuple[Handover, int]:
     return handover, row.tranche_id
 
 
+def load_handover(conn: Connection, handover_id: int) -> Handover:
+    """The stored handover (``NoResultFound`` if there is none)."""
+    return _load(conn, handover_id)[0]
+
+
 def _store(conn: Connection, handover_id: int, handover: Handover) -> None:
     conn.execute(
         update(handovers)
@@ -291,10 +296,12 @@ def advance_in(
     *,
     actor: str,
     note: str | None = None,
+    loaded: Handover | None = None,
 ) -> HandoverState:
-    """One step inside the caller's transaction."""
+    """One step inside the caller's transaction (``loaded``: the handover as the caller
+    read it in this transaction, to save reading it again)."""
     kind, action = _EVENTS[step]
-    handover, _ = _load(conn, handover_id)
+    handover = loaded if loaded is not None else _load(conn, handover_id)[0]
     if (
         step is Step.RELEASE
         and conn.execute(

@@ -307,6 +307,14 @@ async def one_handover(
     return handover_out(card, gettext_for(request))
 
 
+class StepOut(BaseModel):
+    id: int
+    step: str
+    previous: str = Field(description="the state before the step, as the caller may see it")
+    state: str = Field(description="the state after it, as the caller may see it")
+    next_step: str | None = Field(None, description="the next step the caller may take")
+
+
 @router.post(
     "/handovers/{handover_id}/steps", responses={**DENIED, 409: {"description": "not now"}}
 )
@@ -318,18 +326,35 @@ async def take_step(
         Principal,
         Depends(Require(ResourceKind.HANDOVER, Action.READ, checks_object=True)),
     ],
-) -> HandoverOut:
+    card: Annotated[bool, Query(description="answer the whole handover instead")] = False,
+) -> StepOut | HandoverOut:
     """Take the next step of a handover: the field verifier takes every step but receipt,
-    which the receiving party's officer alone confirms. 409 when the handover's state does
-    not allow the step."""
-    submitted = _step_writer(request).submit(principal, handover_id, Step(body.step))
+    which the receiving party's officer alone confirms. Answers what changed
+    ``{id, step, previous, state, next_step}``, or the whole handover with ``?card=true``.
+    409 when the handover's state does not allow the step."""
+    step = Step(body.step)
     try:
-        taken = await asyncio.wrap_future(submitted)
+        if card:
+            d = _desk(request)
+
+            def work() -> crossing.Card:  # one worker-thread hop in all
+                return crossing.take_step(d, principal, handover_id, step)
+
+            return handover_out(await run_in_threadpool(work), gettext_for(request))
+        # The writer applies the steps that arrive together in one transaction.
+        submitted = _step_writer(request).submit(principal, handover_id, step)
+        done = await asyncio.wrap_future(submitted)
     except InvalidTransition as exc:
         raise Conflict(str(exc)) from None
     except NoResultFound as exc:
         raise _missing(exc) from None
-    return handover_out(taken, gettext_for(request))
+    return StepOut(
+        id=done.id,
+        step=done.step.value,
+        previous=done.previous,
+        state=done.state,
+        next_step=done.next_step.value if done.next_step else None,
+    )
 
 
 def _step_writer(request: Request) -> StepWriter:

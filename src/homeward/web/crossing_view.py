@@ -21,7 +21,6 @@ from homeward.services.crossing import (
     Desk,
     ProposalView,
     QueuedStep,
-    StepTaken,
     apply_queued,
     pending_proposals,
 )
@@ -155,7 +154,7 @@ def proposal_out(view: ProposalView, _: Gettext) -> ProposalOut:
     )
 
 
-def handover_out(card: Card | StepTaken, _: Gettext) -> HandoverOut:
+def handover_out(card: Card, _: Gettext) -> HandoverOut:
     return HandoverOut(
         id=card.id,
         code=card.code,
