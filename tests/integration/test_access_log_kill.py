@@ -62,8 +62,9 @@ def _logged(engine: Engine) -> int:
 
 
 def test_sigkill_right_after_answered_decisions_loses_none_of_them(
-    engine: Engine, db_url: str, tmp_path: Path
+    engine: Engine, tmp_path: Path
 ) -> None:
+    db_url = engine.url.render_as_string(hide_password=False)  # the same database
     use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     passwords = {user: password for _, user, password in create_demo_users(engine)}
     answered = 0
