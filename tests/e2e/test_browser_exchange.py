@@ -120,7 +120,7 @@ def site(tmp_path: Path) -> Iterator[tuple[str, dict[str, str], Engine, dict[str
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 120  # generous: a busy machine starts slowly
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     try:
@@ -157,7 +157,7 @@ def _import(page: object, base: str, party: str, kind: str, file: Path) -> str:
     page.select_option("#import-form select[name=kind]", kind)  # type: ignore[attr-defined]
     page.set_input_files("#import-form input[name=file]", str(file))  # type: ignore[attr-defined]
     page.click("#import-form button.primary")  # type: ignore[attr-defined]
-    done = page.wait_for_selector("#import-done, #import-status .error", timeout=30_000)  # type: ignore[attr-defined]
+    done = page.wait_for_selector("#import-done, #import-status .error", timeout=120_000)  # type: ignore[attr-defined]
     return str(done.inner_text())
 
 

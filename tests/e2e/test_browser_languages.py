@@ -174,7 +174,7 @@ def site(workspace: Path) -> Iterator[tuple[str, Any, Engine]]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 120  # generous: a busy machine starts slowly
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     try:

@@ -65,8 +65,9 @@ def _logged(engine: Engine) -> int:
 
 
 def test_sigkill_right_after_answered_decisions_loses_none_of_them(
-    engine: Engine, db_url: str, tmp_path: Path
+    engine: Engine, tmp_path: Path
 ) -> None:
+    db_url = engine.url.render_as_string(hide_password=False)  # the same database
     passwords = {user: password for _, user, password in create_demo_users(engine, CHEAP_HASHER)}
     answered = 0
     for trial in range(3):

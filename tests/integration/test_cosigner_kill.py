@@ -83,6 +83,7 @@ def test_sigkill_mid_request_leaves_the_old_or_the_new_checkpoint_never_a_rollba
     attempted: set[int] = set()
     lock = threading.Lock()
     stop = threading.Event()
+    answered = threading.Event()  # set at the first 200: the kill lands mid-traffic
 
     def client(seed: int) -> None:
         nonlocal acked
@@ -97,6 +98,7 @@ def test_sigkill_mid_request_leaves_the_old_or_the_new_checkpoint_never_a_rollba
             except OSError:
                 return  # the server died under us
             if status == 200:
+                answered.set()
                 with lock:
                     acked = max(acked, size)
                 known = size
@@ -108,7 +110,9 @@ def test_sigkill_mid_request_leaves_the_old_or_the_new_checkpoint_never_a_rollba
     threads = [threading.Thread(target=client, args=(seed,)) for seed in range(4)]
     for thread in threads:
         thread.start()
-    time.sleep(random.uniform(0.5, 1.5))
+    # However slow the machine, requests are flowing before the kill (no fixed head start).
+    answered.wait(timeout=120)
+    time.sleep(random.uniform(0.0, 1.0))
     server.send_signal(signal.SIGKILL)
     server.wait(timeout=30)
     stop.set()

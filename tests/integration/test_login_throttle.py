@@ -42,8 +42,9 @@ class CountingHasher(PasswordHasher):
 
 
 def test_forty_concurrent_wrong_passwords_for_one_user_get_at_most_five_checked(
-    engine: Engine, db_url: str
+    engine: Engine,
 ) -> None:
+    db_url = engine.url.render_as_string(hide_password=False)  # the same database
     hasher = CountingHasher()
     create_user(
         CreateUser(Side.UA, Role.PARTY_OFFICER, "ua.target", "the-right-one"), engine, hasher=hasher
@@ -173,11 +174,13 @@ print(" ".join(outcomes))
 
 
 def test_four_server_processes_guessing_at_once_get_five_checks_between_them(
-    engine: Engine, db_url: str
+    engine: Engine,
 ) -> None:
     import subprocess
     import sys
     import time
+
+    db_url = engine.url.render_as_string(hide_password=False)  # the same database
 
     create_user(
         CreateUser(Side.UA, Role.PARTY_OFFICER, "ua.target", "the-right-one"),

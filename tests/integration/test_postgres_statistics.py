@@ -9,7 +9,6 @@ seen without statistics is far above it.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -87,7 +86,7 @@ def test_refreshing_statistics_refuses_what_is_not_a_table_name(postgres_url: st
 
 
 @pytest.mark.slow
-def test_the_demo_bulletin_answers_fast_on_postgresql_with_autovacuum_off(
+def test_the_demo_bulletin_answers_on_postgresql_with_autovacuum_off_all_tables_analyzed(
     postgres_url: str, tmp_path: Path
 ) -> None:
     engine = make_engine(postgres_url)
@@ -108,15 +107,11 @@ def test_the_demo_bulletin_answers_fast_on_postgresql_with_autovacuum_off(
             workspace_on(Settings(database_url=postgres_url, workspace=tmp_path), engine)
         )
         with TestClient(app) as client:
-            client.get("/api/v1/bulletin").raise_for_status()  # warm: templates, pool
-            timings = []
-            for _ in range(3):
-                started = time.perf_counter()
-                response = client.get("/api/v1/bulletin")
-                timings.append(time.perf_counter() - started)
-                assert response.status_code == 200
+            # Its speed is measured by bench/bench_postgres.py, never asserted here (a busy
+            # machine is slow for reasons of its own); here: it answers, on analyzed tables.
+            response = client.get("/api/v1/bulletin")
+            assert response.status_code == 200
             assert response.json()  # the bulletin has content
             assert client.get("/bulletin").status_code == 200
     finally:
         engine.dispose()
-    assert min(timings) < 5.0, f"/api/v1/bulletin took {min(timings):.2f} s"
