@@ -79,12 +79,12 @@ def test_every_variable_settings_reads_from_the_environment_is_documented() -> N
 
 
 def test_every_homeward_variable_named_in_the_code_is_documented() -> None:
-    # Per-signer names are built at run time (HOMEWARD_KEY_PASSPHRASE_{name}): documented
-    # as HOMEWARD_KEY_PASSPHRASE_<NAME>.
+    # Per-signer names are built at run time (HOMEWARD_KEY_PASSPHRASE_{name}, or a prefix
+    # "HOMEWARD_KEY_PASSPHRASE_" plus the name): documented as HOMEWARD_KEY_PASSPHRASE_<NAME>.
     names: set[str] = set()
     for path in (ROOT / "src/homeward").rglob("*.py"):
         for match in re.finditer(
-            r"\b(HOMEWARD_[A-Z_]*[A-Z])(_\{[a-z_]+\})?", path.read_text(encoding="utf-8")
+            r"\b(HOMEWARD_[A-Z_]*[A-Z])(_\{[a-z_]+\}|_(?=[\"']))?", path.read_text(encoding="utf-8")
         ):
             names.add(match.group(1) + ("_<NAME>" if match.group(2) else ""))
     assert "HOMEWARD_KEY_PASSPHRASE_<NAME>" in names
